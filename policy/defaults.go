@@ -138,6 +138,7 @@ func DefaultRules() *Rules {
 			}},
 			MinDistributorNotice: 7 * 24 * time.Hour,
 			MaxEmbargo:           14 * 24 * time.Hour,
+			LateGrace:            24 * time.Hour,
 		},
 		Targets:           map[string]Target{},
 		FollowUp:          FollowUp{Enabled: true, After: 14 * 24 * time.Hour, Labels: []string{"follow-up"}},

@@ -58,6 +58,10 @@ type Document struct {
 	BodyPos Pos
 	// Body is the markdown after the front matter.
 	Body string
+
+	// parsed is what ParseDocument learnt beyond the public fields, for
+	// ValidateDocument; it is zero in a hand-built Document.
+	parsed parseState
 }
 
 // FieldByKey returns the first front-matter field with the key.

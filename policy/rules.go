@@ -122,6 +122,10 @@ type Schedule struct {
 	MinDistributorNotice time.Duration
 	// MaxEmbargo caps how long an embargo may last.
 	MaxEmbargo time.Duration
+	// LateGrace is how long after publish_at a communication still counts
+	// as due rather than past: a notice that was due an hour ago must turn
+	// green, not fail.
+	LateGrace time.Duration
 }
 
 // Window is a weekly span of allowed publication times in one zone.
