@@ -1,0 +1,214 @@
+package config
+
+import (
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/pem"
+	"fmt"
+	"net/mail"
+	"net/url"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Bounds that catch typos (a port of 80800, ten thousand workers) before
+// they become a confusing runtime failure.
+const (
+	maxServerWorkers   = 256
+	maxServerQueueSize = 100000
+	maxDrainTimeout    = 10 * time.Minute
+)
+
+// serverSecretNamePattern matches the names repository policies may use
+// (config.secretPattern) after canonicalisation.
+var serverSecretNamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
+
+// normalizeServer tidies values whose spelling does not matter.
+func normalizeServer(cfg *Server) {
+	cfg.Logging.Level = strings.ToLower(strings.TrimSpace(cfg.Logging.Level))
+	cfg.Logging.Format = strings.ToLower(strings.TrimSpace(cfg.Logging.Format))
+	cfg.Server.Address = strings.TrimSpace(cfg.Server.Address)
+	// A PEM pasted into one environment variable often arrives with its line
+	// breaks written as the two characters \n.
+	key := cfg.Github.App.PrivateKey
+	if !strings.Contains(key, "\n") && strings.Contains(key, `\n`) {
+		key = strings.ReplaceAll(key, `\n`, "\n")
+	}
+	cfg.Github.App.PrivateKey = strings.TrimSpace(key)
+	for name, sec := range cfg.Publish.Secrets {
+		sec.Kind = SecretKind(strings.ToLower(strings.TrimSpace(string(sec.Kind))))
+		if sec.Kind == SecretSMTP && sec.Port == 0 {
+			sec.Port = DefaultSMTPPort
+		}
+		cfg.Publish.Secrets[name] = sec
+	}
+}
+
+// validateServer returns the first problem, as one line naming the key and,
+// where there is one, the environment variable that sets it.
+func validateServer(cfg *Server) error {
+	app := cfg.Github.App
+	if app.IntegrationID <= 0 {
+		if app.IntegrationID < 0 {
+			return serverKeyError("github.app.integration_id", EnvGitHubIntegrationID, "must be the app's positive numeric ID (shown on the app's settings page)")
+		}
+		return serverKeyError("github.app.integration_id", EnvGitHubIntegrationID, "is required")
+	}
+	if app.WebhookSecret == "" {
+		return serverKeyError("github.app.webhook_secret", EnvGitHubWebhookSecret, "is required: without it webhook signatures cannot be checked")
+	}
+	if app.PrivateKey == "" {
+		return serverKeyError("github.app.private_key", EnvGitHubPrivateKey, "is required")
+	}
+	if err := checkRSAPrivateKey(app.PrivateKey); err != nil {
+		return serverKeyError("github.app.private_key", EnvGitHubPrivateKey, err.Error())
+	}
+	for _, u := range []struct{ key, env, value string }{
+		{"github.web_url", EnvGitHubWebURL, cfg.Github.WebURL},
+		{"github.v3_api_url", EnvGitHubV3APIURL, cfg.Github.V3APIURL},
+		{"github.v4_api_url", EnvGitHubV4APIURL, cfg.Github.V4APIURL},
+	} {
+		if err := checkServerURL(u.value, false); err != nil {
+			return serverKeyError(u.key, u.env, err.Error())
+		}
+	}
+
+	if cfg.Server.Address == "" {
+		return serverKeyError("server.address", EnvServerAddress, `must not be empty (use "0.0.0.0" for every interface)`)
+	}
+	if cfg.Server.Port < 1 || cfg.Server.Port > 65535 {
+		return serverKeyError("server.port", EnvServerPort, fmt.Sprintf("must be between 1 and 65535, not %d", cfg.Server.Port))
+	}
+	if cfg.Server.PublicURL != "" {
+		if err := checkServerURL(cfg.Server.PublicURL, false); err != nil {
+			return serverKeyError("server.public_url", EnvPublicURL, err.Error())
+		}
+	}
+
+	switch cfg.Logging.Level {
+	case "trace", "debug", "info", "warn", "error":
+	default:
+		return serverKeyError("logging.level", EnvLogLevel, fmt.Sprintf("must be one of trace, debug, info, warn, error, not %q", cfg.Logging.Level))
+	}
+	switch cfg.Logging.Format {
+	case "json", "text":
+	default:
+		return serverKeyError("logging.format", EnvLogFormat, fmt.Sprintf("must be json or text, not %q", cfg.Logging.Format))
+	}
+
+	if cfg.Workers.Count < 1 || cfg.Workers.Count > maxServerWorkers {
+		return serverKeyError("workers.count", EnvWorkers, fmt.Sprintf("must be between 1 and %d, not %d", maxServerWorkers, cfg.Workers.Count))
+	}
+	if cfg.Workers.QueueSize < 0 || cfg.Workers.QueueSize > maxServerQueueSize {
+		return serverKeyError("workers.queue_size", EnvQueueSize, fmt.Sprintf("must be between 0 and %d, not %d", maxServerQueueSize, cfg.Workers.QueueSize))
+	}
+	if cfg.Shutdown.DrainTimeout <= 0 || cfg.Shutdown.DrainTimeout > maxDrainTimeout {
+		return serverKeyError("shutdown.drain_timeout", EnvDrainTimeout, fmt.Sprintf("must be more than 0s and at most %s, not %s", maxDrainTimeout, cfg.Shutdown.DrainTimeout))
+	}
+	return validateSecrets(cfg.Publish.Secrets)
+}
+
+func validateSecrets(secrets map[string]PublishSecret) error {
+	names := make([]string, 0, len(secrets))
+	for name := range secrets {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		sec := secrets[name]
+		key := "publish.secrets." + name
+		env := EnvSecretPrefix + secretEnvName(name) + "_"
+		if !serverSecretNamePattern.MatchString(name) {
+			return fmt.Errorf("config: %s: a secret name is letters, digits, - and _ (at most 63), as repository policies refer to it", key)
+		}
+		switch sec.Kind {
+		case "":
+			return serverKeyError(key+".kind", env+"KIND", "is required: smtp, slack or webhook")
+		case SecretSMTP:
+			if sec.Host == "" {
+				return serverKeyError(key+".host", env+"HOST", "is required for an smtp secret")
+			}
+			if sec.Port < 1 || sec.Port > 65535 {
+				return serverKeyError(key+".port", env+"PORT", fmt.Sprintf("must be between 1 and 65535, not %d", sec.Port))
+			}
+			if sec.From == "" {
+				return serverKeyError(key+".from", env+"FROM", `is required for an smtp secret, e.g. "Announcements <announce@example.org>"`)
+			}
+			if _, err := mail.ParseAddress(sec.From); err != nil {
+				return serverKeyError(key+".from", env+"FROM", fmt.Sprintf(`is not an email address such as "Announcements <announce@example.org>": %q`, sec.From))
+			}
+			if (sec.Username == "") != (sec.Password == "") {
+				return serverKeyError(key+".password", env+"PASSWORD", "and username must be set together (or both left out for an unauthenticated relay)")
+			}
+		case SecretSlack:
+			if sec.URL == "" {
+				return serverKeyError(key+".url", env+"URL", "is required: the Slack incoming-webhook address")
+			}
+			if err := checkServerURL(sec.URL, true); err != nil {
+				return serverKeyError(key+".url", env+"URL", err.Error())
+			}
+		case SecretWebhook:
+			if sec.URL == "" {
+				return serverKeyError(key+".url", env+"URL", "is required for a webhook secret")
+			}
+			if err := checkServerURL(sec.URL, false); err != nil {
+				return serverKeyError(key+".url", env+"URL", err.Error())
+			}
+		default:
+			return serverKeyError(key+".kind", env+"KIND", fmt.Sprintf("must be smtp, slack or webhook, not %q", sec.Kind))
+		}
+	}
+	return nil
+}
+
+func serverKeyError(key, env, problem string) error {
+	if env == "" {
+		return fmt.Errorf("config: %s %s", key, problem)
+	}
+	return fmt.Errorf("config: %s %s (or set %s)", key, problem, env)
+}
+
+// checkServerURL accepts an absolute http(s) URL with a host; httpsOnly
+// refuses plain http where the receiver is always on the internet.
+func checkServerURL(raw string, httpsOnly bool) error {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return fmt.Errorf("is not a URL (%q)", raw)
+	}
+	if u.Scheme != "https" && (httpsOnly || u.Scheme != "http") {
+		if httpsOnly {
+			return fmt.Errorf("must be an https:// URL, not %q", raw)
+		}
+		return fmt.Errorf("must be an http:// or https:// URL, not %q", raw)
+	}
+	if u.Host == "" {
+		return fmt.Errorf("has no host (%q)", raw)
+	}
+	return nil
+}
+
+// checkRSAPrivateKey makes sure the key is what ghinstallation will need: an
+// RSA key in PEM, PKCS#1 (what GitHub downloads) or PKCS#8. The error never
+// quotes the key.
+func checkRSAPrivateKey(key string) error {
+	block, _ := pem.Decode([]byte(key))
+	if block == nil {
+		return fmt.Errorf("is not a PEM block (it should start with -----BEGIN RSA PRIVATE KEY-----, as downloaded from the app's settings)")
+	}
+	if k, err := x509.ParsePKCS1PrivateKey(block.Bytes); err == nil {
+		if err := k.Validate(); err != nil {
+			return fmt.Errorf("is an RSA key that fails its own consistency check: %w", err)
+		}
+		return nil
+	}
+	parsed, err := x509.ParsePKCS8PrivateKey(block.Bytes)
+	if err != nil {
+		return fmt.Errorf("is a PEM %q block that does not hold a readable private key", block.Type)
+	}
+	if _, ok := parsed.(*rsa.PrivateKey); !ok {
+		return fmt.Errorf("is not an RSA key (GitHub app keys are RSA)")
+	}
+	return nil
+}
