@@ -35,6 +35,10 @@ type byteRange struct{ start, end int }
 
 var utf8BOM = []byte("\uFEFF")
 
+// maxParseBytes bounds what ParseDocument reads at all; the configurable
+// Limits.FileBytes, checked by ValidateDocument, is far below it.
+const maxParseBytes = 1 << 20
+
 // ParseDocument reads a communication: YAML front matter between "---"
 // lines, then a markdown body whose "## " headings are its sections. It
 // never stops at the first problem and never panics: the Document holds
@@ -44,6 +48,13 @@ func ParseDocument(path string, content []byte) (*Document, []Finding) {
 	doc := &Document{Path: path}
 	doc.parsed.size = len(content)
 	p := &docParser{doc: doc}
+	if len(content) > maxParseBytes {
+		// Far beyond any communication: do not spend parser time on it.
+		doc.parsed.fieldsUnknown, doc.parsed.bodyUnknown = true, true
+		p.addf(Pos{Line: 1, Column: 1}, RuleFileTooLarge,
+			"the file is %d bytes, too large to be a communication (at most %d are read): shorten it and link to details instead", len(content), maxParseBytes)
+		return doc, p.findings
+	}
 
 	// A byte order mark at the very start is an encoding marker editors
 	// hide; anywhere else it is an invisible character and reported.

@@ -152,3 +152,35 @@ func requireFinding(t *testing.T, findings []Finding, rule string, line, col int
 	}
 	t.Errorf("want %s at %d:%d containing %q, got:\n%s", rule, line, col, msgPart, formatFindings(findings))
 }
+
+func TestParseDocumentRefusesHugeFiles(t *testing.T) {
+	content := "---\ntitle: x\n---\n" + strings.Repeat("a", maxParseBytes)
+	doc, findings := ParseDocument("comms/x.md", []byte(content))
+	requireFinding(t, findings, RuleFileTooLarge, 1, 1, "too large")
+	if len(doc.Fields) != 0 || len(ValidateDocument(doc, testRules())) != 1 {
+		t.Errorf("a huge file should only be reported, got fields %v", doc.Fields)
+	}
+}
+
+// Inputs that could make a naive scan quadratic must stay fast.
+func TestParseDocumentStaysLinear(t *testing.T) {
+	for name, content := range map[string]string{
+		"summary of dots":     "---\nsummary: " + strings.Repeat(".", 60000) + "\n---\n",
+		"many sections":       "---\ntitle: x\n---\n" + strings.Repeat("## a\n<!-- x -->\n", 4000),
+		"many gaps":           "---\ntitle: x\n---\n" + strings.Repeat("`a` <b> ", 8000),
+		"many code spans":     "---\ntitle: x\n---\n" + strings.Repeat("`a` $B ", 8000),
+		"long unknown key":    "---\n" + strings.Repeat("k", 60000) + ": 1\n---\n",
+		"long enum value":     "---\npriority: " + strings.Repeat("p", 60000) + "\n---\n",
+		"many invisible":      "---\ntitle: x\n---\n" + strings.Repeat("\u200B", 30000),
+		"deep markdown lists": "---\ntitle: x\n---\n" + strings.Repeat("- ", 5000) + "x\n",
+	} {
+		t.Run(name, func(t *testing.T) {
+			start := time.Now()
+			doc, _ := ParseDocument("comms/x.md", []byte(content))
+			ValidateDocument(doc, testRules())
+			if elapsed := time.Since(start); elapsed > 2*time.Second {
+				t.Errorf("took %v", elapsed)
+			}
+		})
+	}
+}

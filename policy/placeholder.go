@@ -3,6 +3,8 @@ package policy
 import (
 	"fmt"
 	"regexp"
+	"slices"
+	"sort"
 	"strings"
 )
 
@@ -69,14 +71,8 @@ func (v *validator) checkPlaceholders() {
 // ranges that are code.
 func findPlaceholders(text string, code []byteRange) []placeholderHit {
 	var hits []placeholderHit
-	inCode := func(off int) bool {
-		for _, r := range code {
-			if off >= r.start && off < r.end {
-				return true
-			}
-		}
-		return false
-	}
+	code = sortedRanges(code)
+	inCode := func(off int) bool { return inRanges(code, off) }
 	// Cheap substring tests first: most documents hold none of these, and
 	// the regular expressions cost most of validation's time otherwise.
 	if containsAny(text, "TODO", "TBD", "FIXME", "XXX") {
@@ -111,6 +107,21 @@ func findPlaceholders(text string, code []byteRange) []placeholderHit {
 		hits = append(hits, placeholderHit{m[0], gap, fmt.Sprintf("`%s` is a gap left to fill in: replace it, brackets included, with the content it asks for", gap)})
 	}
 	return hits
+}
+
+// sortedRanges returns a sorted copy of non-overlapping ranges.
+func sortedRanges(ranges []byteRange) []byteRange {
+	out := slices.Clone(ranges)
+	slices.SortFunc(out, func(a, b byteRange) int { return a.start - b.start })
+	return out
+}
+
+// inRanges reports whether off is inside one of the sorted ranges. The
+// last range starting at or before off is the only candidate, since code
+// ranges do not overlap.
+func inRanges(ranges []byteRange, off int) bool {
+	i := sort.Search(len(ranges), func(i int) bool { return ranges[i].start > off }) - 1
+	return i >= 0 && off < ranges[i].end
 }
 
 func containsAny(text string, subs ...string) bool {

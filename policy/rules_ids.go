@@ -31,12 +31,16 @@ const (
 	RuleUnknownChannel       = "unknown-channel"
 	RuleInvalidTier          = "invalid-tier"
 	RuleDuplicateItem        = "duplicate-item"
+	// Consistency between fields (warnings).
+	RuleSeverityMismatch = "severity-mismatch"
+	RuleEmbargoNotSet    = "embargo-not-set"
 
 	// Body and content.
-	RuleMissingSection = "missing-section"
-	RuleEmptySection   = "empty-section"
-	RulePlaceholder    = "placeholder"
-	RuleTitleTooLong   = "title-too-long"
-	RuleSummaryTooLong = "summary-too-long"
-	RuleFileTooLarge   = "file-too-large"
+	RuleMissingSection   = "missing-section"
+	RuleDuplicateSection = "duplicate-section"
+	RuleEmptySection     = "empty-section"
+	RulePlaceholder      = "placeholder"
+	RuleTitleTooLong     = "title-too-long"
+	RuleSummaryTooLong   = "summary-too-long"
+	RuleFileTooLarge     = "file-too-large"
 )

@@ -18,9 +18,39 @@ func ValidateDocument(doc *Document, rules *Rules) []Finding {
 	v.checkFileSize()
 	v.checkFields()
 	v.checkLengths()
+	v.checkConsistency()
 	v.checkSections()
+	v.checkDuplicateSections()
 	v.checkPlaceholders()
-	return sortFindings(v.findings)
+	v.checkBodyLinks()
+	return sortFindings(capFindings(sortFindings(v.findings), maxFindingsPerRule))
+}
+
+// maxFindingsPerRule keeps a pathological file (thousands of gaps) from
+// producing thousands of findings: past it, one finding counts the rest.
+const maxFindingsPerRule = 50
+
+// capFindings keeps the first limit findings of each rule, in order, and
+// replaces the rest with one finding saying how many more there are.
+func capFindings(findings []Finding, limit int) []Finding {
+	counts := map[string]int{}
+	out := findings[:0:0]
+	var last = map[string]Finding{}
+	for _, f := range findings {
+		counts[f.Rule]++
+		if counts[f.Rule] <= limit {
+			out = append(out, f)
+			last[f.Rule] = f
+		}
+	}
+	for _, rule := range sortedKeys(counts) {
+		if extra := counts[rule] - limit; extra > 0 {
+			f := last[rule]
+			f.Message = fmt.Sprintf("%d more `%s` findings follow; fix the ones above and check again", extra, rule)
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // validator accumulates the findings of one document.
@@ -103,7 +133,9 @@ func countSentences(s string) int {
 			continue
 		case r == '.' || r == '!' || r == '?':
 			atEnd := i+1 == len(runes) || strings.ContainsRune(" \n\t", runes[i+1])
-			word := strings.ToLower(strings.TrimRight(string(runes[wordStart:i]), ".!?"))
+			// Abbreviations are short: look at most ten characters back, so
+			// a long run without spaces stays linear.
+			word := strings.ToLower(strings.TrimRight(string(runes[max(wordStart, i-10):i]), ".!?"))
 			if atEnd && open && !sentenceAbbreviations[word] && len([]rune(word)) > 1 {
 				count++
 				open = false

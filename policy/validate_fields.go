@@ -316,10 +316,3 @@ func (v *validator) checkNumber(rule fieldRule, value, tag string, at Pos) {
 			strconv.FormatFloat(rule.Min, 'f', -1, 64), strconv.FormatFloat(rule.Max, 'f', -1, 64))
 	}
 }
-
-func orDefault(s, fallback string) string {
-	if s == "" {
-		return fallback
-	}
-	return s
-}

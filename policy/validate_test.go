@@ -192,6 +192,12 @@ func TestValidateDocumentRules(t *testing.T) {
 		{"summary too long", announcementDoc, []change{{"summary: Registration for the spring summit is open until 2027-03-01.", "summary: " + strings.Repeat("word ", 61)}}, RuleSummaryTooLong, SeverityError, 3, 10, "over the limit of 300"},
 		{"summary with three sentences", announcementDoc, []change{{"summary: Registration for the spring summit is open until 2027-03-01.", "summary: Registration is open. It closes soon! Come?"}}, RuleSummaryTooLong, SeverityWarning, 3, 10, "3 sentences"},
 		{"file too large", announcementDoc, []change{{"Ask in the tracking issue.", strings.Repeat("Ask in the tracking issue.\n", 2600)}}, RuleFileTooLarge, SeverityError, 1, 1, "over the limit of 65536"},
+		// consistency
+		{"severity below score", advisoryDoc, []change{{"cvss_score: 8.1", "cvss_score: 9.8"}}, RuleSeverityMismatch, SeverityWarning, 15, 11, "CVSS rates critical"},
+		{"severity above score", advisoryDoc, []change{{"severity: high", "severity: critical"}}, RuleSeverityMismatch, SeverityWarning, 15, 11, "CVSS rates high"},
+		{"embargo date without embargo", advisoryDoc, []change{{"embargo: true", "embargo: false"}}, RuleEmbargoNotSet, SeverityWarning, 12, 1, "add `embargo: true`"},
+		{"duplicate section", announcementDoc, []change{{"## Contact", "## Summary\n\nAgain.\n\n## Contact"}}, RuleDuplicateSection, SeverityWarning, 17, 1, "first on line 13"},
+		{"http link in body", announcementDoc, []change{{"Registration is open.", "Register at http://example.org/summit."}}, RuleInsecureURL, SeverityWarning, 15, 13, "https"},
 		{"duplicate sig", announcementDoc, []change{{"[sig-contribex]", "[sig-contribex, sig-contribex]"}}, RuleDuplicateItem, SeverityWarning, 5, 23, "listed twice"},
 	}
 	for _, tc := range cases {
@@ -226,9 +232,12 @@ func TestValidateDocumentAcceptsLegitimateText(t *testing.T) {
 		{"fractional seconds", announcementDoc, [][2]string{{"2027-01-26T16:00:00Z", "2027-01-26T16:00:00.5Z"}}},
 		{"cvss 4.0", advisoryDoc, [][2]string{{"CVSS:3.1/AV:N/AC:L/PR:L/UI:N/S:U/C:H/I:H/A:N", "CVSS:4.0/AV:N/AC:L/AT:N/PR:L/UI:N/VC:H/VI:H/VA:N/SC:N/SI:N/SA:N"}}},
 		{"cvss 3.1 with temporal metrics", advisoryDoc, [][2]string{{"/A:N\n", "/A:N/E:P/RL:O\n"}}},
-		{"integer cvss score", advisoryDoc, [][2]string{{"cvss_score: 8.1", "cvss_score: 10"}}},
+		{"integer cvss score", advisoryDoc, [][2]string{{"cvss_score: 8.1", "cvss_score: 10"}, {"severity: high", "severity: critical"}}},
 		{"html and autolinks", announcementDoc, [][2]string{{"Registration is open.", "Registration is<br>open: <https://example.org/x>, <mailto:a@b.org>, <a@example.org>, <a href=\"https://x.org\">x</a> <details><summary>More</summary></details>"}}},
 		{"comparisons", announcementDoc, [][2]string{{"Registration is open.", "Versions < 1.30 and > 1.2, a<b, x <= y."}}},
+		{"code in a front matter value", announcementDoc, [][2]string{{"title: Contributor summit registration is open", "title: \"Run `kubectl logs <pod> -n $NS` now\""}}},
+		{"http in code", announcementDoc, [][2]string{{"Registration is open.", "Run `curl http://localhost:8080/healthz`."}}},
+		{"severity matches score", advisoryDoc, [][2]string{{"cvss_score: 8.1", "cvss_score: 7.0"}}},
 		{"shell in code", announcementDoc, [][2]string{{"Registration is open.", "Run `echo $HOME <pod-name>` or:\n\n```sh\nkubectl logs <pod> -n $NAMESPACE\n```\n\n    indented $CODE <x>"}}},
 		{"lower case todo in prose", announcementDoc, [][2]string{{"Registration is open.", "Your todo list: register. Prices in $5 steps, USD$ only."}}},
 		{"two sentences with abbreviations and versions", announcementDoc, [][2]string{{"summary: Registration for the spring summit is open until 2027-03-01.", "summary: Registration for v1.31.2 users, e.g. SIG leads, is open. It closes soon."}}},
@@ -313,5 +322,28 @@ func TestSuggest(t *testing.T) {
 	}
 	if got := suggestByFirstWord("embargo_end", []string{"embargo", "embargo_until"}); got != "" {
 		t.Errorf("ambiguous first word should not suggest, got %q", got)
+	}
+}
+
+func TestValidateDocumentCapsFindingsPerRule(t *testing.T) {
+	content := edit(t, announcementDoc, "Registration is open.", strings.Repeat("TODO\n", 70))
+	findings := check(content)
+	placeholders := 0
+	for _, f := range findings {
+		if f.Rule == RulePlaceholder {
+			placeholders++
+		}
+	}
+	if placeholders != maxFindingsPerRule+1 {
+		t.Fatalf("want %d placeholder findings, got %d", maxFindingsPerRule+1, placeholders)
+	}
+	requireFinding(t, findings, RulePlaceholder, 15+maxFindingsPerRule-1, 1, "20 more `placeholder` findings")
+}
+
+func TestCVSSSeverity(t *testing.T) {
+	for score, want := range map[float64]string{0: "none", 0.1: "low", 3.9: "low", 4: "medium", 6.9: "medium", 7: "high", 8.9: "high", 9: "critical", 10: "critical"} {
+		if got := cvssSeverity(score); got != want {
+			t.Errorf("cvssSeverity(%v) = %s, want %s", score, got, want)
+		}
 	}
 }

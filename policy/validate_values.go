@@ -18,7 +18,9 @@ var (
 )
 
 // isGitHubLogin reports whether s can be a GitHub username (at most 39
-// characters).
+// characters). Contacts are written `alice`, or quoted `"@alice"` since an
+// unquoted `@` is reserved in YAML; Document.Contacts holds them without
+// the `@`. Teams are not contacts: readers need a person to ask.
 func isGitHubLogin(s string) bool {
 	return len(s) <= 39 && githubLogin.MatchString(s)
 }
