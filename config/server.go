@@ -72,9 +72,9 @@ const (
 )
 
 // PublishSecret is one named credential. Which fields apply depends on Kind:
-// smtp uses Host, Port, Username, Password and From; slack uses URL (an
-// incoming-webhook address); webhook uses URL and Secret (the HMAC key the
-// receiver checks).
+// smtp uses Host, Port, Username, Password, From and TLS; slack uses URL
+// (an incoming-webhook address); webhook uses URL and Secret (the HMAC key
+// the receiver checks).
 type PublishSecret struct {
 	Kind     SecretKind `yaml:"kind"`
 	Host     string     `yaml:"host"`
@@ -84,7 +84,18 @@ type PublishSecret struct {
 	From     string     `yaml:"from"`
 	URL      string     `yaml:"url"`
 	Secret   string     `yaml:"secret"`
+	// TLS is how an smtp connection is protected: "starttls" (the
+	// default; the server must offer it), "implicit" (SMTPS, the default
+	// on port 465) or "opportunistic" (upgrade when offered).
+	TLS string `yaml:"tls"`
 }
+
+// SMTP TLS policies (PublishSecret.TLS), the values handlers/publish takes.
+const (
+	SMTPStartTLS      = "starttls"
+	SMTPImplicitTLS   = "implicit"
+	SMTPOpportunistic = "opportunistic"
+)
 
 // Defaults applied before the file and the environment.
 const (
@@ -141,7 +152,7 @@ func (s *Server) Secret(name string) (PublishSecret, bool) {
 	if s == nil {
 		return PublishSecret{}, false
 	}
-	sec, ok := s.Publish.Secrets[canonicalSecretName(name)]
+	sec, ok := s.Publish.Secrets[CanonicalSecretName(name)]
 	return sec, ok
 }
 

@@ -36,7 +36,7 @@ const (
 	EnvSecretNames = "COMMSGATE_SECRET_NAMES"
 	// EnvSecretPrefix starts COMMSGATE_SECRET_<NAME>_<FIELD>, where NAME is
 	// the secret's name upper-cased with "-" written as "_" and FIELD one of
-	// KIND, HOST, PORT, USERNAME, PASSWORD, FROM, URL, SECRET.
+	// KIND, HOST, PORT, USERNAME, PASSWORD, FROM, TLS, URL, SECRET.
 	EnvSecretPrefix = "COMMSGATE_SECRET_"
 )
 
@@ -87,7 +87,7 @@ func applySecretEnv(cfg *Server, getenv func(string) string) error {
 	sort.Strings(fileNames)
 	spelledAs := make(map[string]string)
 	for _, name := range fileNames {
-		canon := canonicalSecretName(name)
+		canon := CanonicalSecretName(name)
 		if first, dup := spelledAs[canon]; dup {
 			return fmt.Errorf("config: publish.secrets.%s and publish.secrets.%s name the same secret (names ignore case and treat _ and - alike); rename one", first, name)
 		}
@@ -98,7 +98,7 @@ func applySecretEnv(cfg *Server, getenv func(string) string) error {
 		if name = strings.TrimSpace(name); name == "" {
 			continue
 		}
-		canon := canonicalSecretName(name)
+		canon := CanonicalSecretName(name)
 		if _, ok := secrets[canon]; !ok {
 			secrets[canon] = PublishSecret{}
 		}
@@ -117,6 +117,7 @@ func applySecretEnv(cfg *Server, getenv func(string) string) error {
 		setServerString(getenv, prefix+"FROM", &sec.From)
 		setServerString(getenv, prefix+"URL", &sec.URL)
 		setServerString(getenv, prefix+"SECRET", &sec.Secret)
+		setServerString(getenv, prefix+"TLS", &sec.TLS)
 		secrets[name] = sec
 	}
 	if len(secrets) == 0 {
@@ -126,8 +127,11 @@ func applySecretEnv(cfg *Server, getenv func(string) string) error {
 	return nil
 }
 
-// canonicalSecretName is the form secrets are stored and looked up under.
-func canonicalSecretName(name string) string {
+// CanonicalSecretName is the form secrets are stored and looked up under
+// (lower case, "_" written as "-"): Publish.Secrets is keyed by it, so a
+// lookup by a name from a repository policy must canonicalise first, or
+// use (*Server).Secret.
+func CanonicalSecretName(name string) string {
 	return strings.ReplaceAll(strings.ToLower(strings.TrimSpace(name)), "_", "-")
 }
 

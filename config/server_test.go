@@ -84,7 +84,7 @@ func TestLoadServerFullFile(t *testing.T) {
 		Shutdown: ShutdownSettings{DrainTimeout: 40 * time.Second},
 		Publish: PublishSecrets{Secrets: map[string]PublishSecret{
 			"mail": {Kind: SecretSMTP, Host: "smtp.example.test", Port: DefaultSMTPPort, Username: "robot",
-				Password: "hunter2", From: "Project Announcements <announce@example.test>"},
+				Password: "hunter2", From: "Project Announcements <announce@example.test>", TLS: SMTPStartTLS},
 			"slack-announce": {Kind: SecretSlack, URL: "https://hooks.slack.example.test/services/T0/B0/xyz"},
 			"status-page":    {Kind: SecretWebhook, URL: "https://status.example.test/hook", Secret: "shared-hmac-key"},
 		}},
@@ -169,7 +169,11 @@ func TestLoadServerEnvOverridesFile(t *testing.T) {
 		"COMMSGATE_SECRET_SLACK_ANNOUNCE_URL": "https://hooks.slack.example.test/rotated",
 		"COMMSGATE_SECRET_MAIL_PORT":          "2525",
 		// …and defines one the file does not mention.
-		EnvSecretNames:                     "pager, mail",
+		EnvSecretNames:                     "pager, mail,SMTPS",
+		"COMMSGATE_SECRET_SMTPS_KIND":      "smtp",
+		"COMMSGATE_SECRET_SMTPS_HOST":      "mail.example.test",
+		"COMMSGATE_SECRET_SMTPS_PORT":      "465",
+		"COMMSGATE_SECRET_SMTPS_FROM":      "a@example.test",
 		"COMMSGATE_SECRET_PAGER_KIND":      "webhook",
 		"COMMSGATE_SECRET_PAGER_URL":       "http://pager.internal:8080/hook",
 		"COMMSGATE_SECRET_PAGER_SECRET":    "pager-hmac",
@@ -198,9 +202,11 @@ func TestLoadServerEnvOverridesFile(t *testing.T) {
 		{"slack url", cfg.Publish.Secrets["slack-announce"].URL, "https://hooks.slack.example.test/rotated"},
 		{"mail port", cfg.Publish.Secrets["mail"].Port, 2525},
 		{"mail host kept", cfg.Publish.Secrets["mail"].Host, "smtp.example.test"},
+		{"mail tls default", cfg.Publish.Secrets["mail"].TLS, SMTPStartTLS},
+		{"smtps on 465", cfg.Publish.Secrets["smtps"], PublishSecret{Kind: SecretSMTP, Host: "mail.example.test", Port: 465, From: "a@example.test", TLS: SMTPImplicitTLS}},
 		{"pager", cfg.Publish.Secrets["pager"], PublishSecret{Kind: SecretWebhook, URL: "http://pager.internal:8080/hook", Secret: "pager-hmac"}},
 		{"status page", cfg.Publish.Secrets["status-page"].URL, "https://status.example.test/v2"},
-		{"secret count", len(cfg.Publish.Secrets), 4},
+		{"secret count", len(cfg.Publish.Secrets), 5},
 	}
 	for _, c := range checks {
 		if c.got != c.want {
@@ -385,6 +391,19 @@ func TestLoadServerErrors(t *testing.T) {
 			want: "config: publish.secrets.mail.password and username must be set together (or both left out for an unauthenticated relay) (or set COMMSGATE_SECRET_MAIL_PASSWORD)",
 		},
 		{
+			name: "smtp with an unknown tls policy",
+			env: withEnv(valid, map[string]string{EnvSecretNames: "mail", "COMMSGATE_SECRET_MAIL_KIND": "smtp",
+				"COMMSGATE_SECRET_MAIL_HOST": "smtp.example.test", "COMMSGATE_SECRET_MAIL_FROM": "a@example.test",
+				"COMMSGATE_SECRET_MAIL_TLS": "ssl"}),
+			want: `config: publish.secrets.mail.tls must be starttls, implicit or opportunistic, not "ssl" (or set COMMSGATE_SECRET_MAIL_TLS)`,
+		},
+		{
+			name: "tls on a slack secret",
+			env: withEnv(valid, map[string]string{EnvSecretNames: "chat", "COMMSGATE_SECRET_CHAT_KIND": "slack",
+				"COMMSGATE_SECRET_CHAT_URL": "https://hooks.slack.example.test/x", "COMMSGATE_SECRET_CHAT_TLS": "implicit"}),
+			want: "config: publish.secrets.chat.tls applies only to smtp secrets (or set COMMSGATE_SECRET_CHAT_TLS)",
+		},
+		{
 			name: "secret name with a dot",
 			env:  withEnv(valid, map[string]string{EnvSecretNames: "a.b"}),
 			want: "config: publish.secrets.a.b: a secret name is letters, digits, - and _ (at most 63), as repository policies refer to it",
@@ -399,7 +418,7 @@ func TestLoadServerErrors(t *testing.T) {
 			name: "unknown key inside a secret",
 			file: "typo-secret.yaml",
 			env:  valid,
-			want: "config: testdata/server/typo-secret.yaml line 9: unknown key publish.secrets.slack-announce.hook (known keys here: from, host, kind, password, port, secret, url, username)",
+			want: "config: testdata/server/typo-secret.yaml line 9: unknown key publish.secrets.slack-announce.hook (known keys here: from, host, kind, password, port, secret, tls, url, username)",
 		},
 		{
 			name: "wrong type with line",

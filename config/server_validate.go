@@ -39,8 +39,17 @@ func normalizeServer(cfg *Server) {
 	cfg.Github.App.PrivateKey = strings.TrimSpace(key)
 	for name, sec := range cfg.Publish.Secrets {
 		sec.Kind = SecretKind(strings.ToLower(strings.TrimSpace(string(sec.Kind))))
-		if sec.Kind == SecretSMTP && sec.Port == 0 {
-			sec.Port = DefaultSMTPPort
+		sec.TLS = strings.ToLower(strings.TrimSpace(sec.TLS))
+		if sec.Kind == SecretSMTP {
+			if sec.Port == 0 {
+				sec.Port = DefaultSMTPPort
+			}
+			if sec.TLS == "" {
+				sec.TLS = SMTPStartTLS
+				if sec.Port == 465 {
+					sec.TLS = SMTPImplicitTLS // port 465 is SMTPS by convention
+				}
+			}
 		}
 		cfg.Publish.Secrets[name] = sec
 	}
@@ -139,10 +148,18 @@ func validateSecrets(secrets map[string]PublishSecret) error {
 			if _, err := mail.ParseAddress(sec.From); err != nil {
 				return serverKeyError(key+".from", env+"FROM", fmt.Sprintf(`is not an email address such as "Announcements <announce@example.org>": %q`, sec.From))
 			}
+			switch sec.TLS {
+			case SMTPStartTLS, SMTPImplicitTLS, SMTPOpportunistic:
+			default:
+				return serverKeyError(key+".tls", env+"TLS", fmt.Sprintf("must be starttls, implicit or opportunistic, not %q", sec.TLS))
+			}
 			if (sec.Username == "") != (sec.Password == "") {
 				return serverKeyError(key+".password", env+"PASSWORD", "and username must be set together (or both left out for an unauthenticated relay)")
 			}
 		case SecretSlack:
+			if sec.TLS != "" {
+				return serverKeyError(key+".tls", env+"TLS", "applies only to smtp secrets")
+			}
 			if sec.URL == "" {
 				return serverKeyError(key+".url", env+"URL", "is required: the Slack incoming-webhook address")
 			}
@@ -150,6 +167,9 @@ func validateSecrets(secrets map[string]PublishSecret) error {
 				return serverKeyError(key+".url", env+"URL", err.Error())
 			}
 		case SecretWebhook:
+			if sec.TLS != "" {
+				return serverKeyError(key+".tls", env+"TLS", "applies only to smtp secrets")
+			}
 			if sec.URL == "" {
 				return serverKeyError(key+".url", env+"URL", "is required for a webhook secret")
 			}

@@ -1,0 +1,223 @@
+package handlers
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/google/go-github/v62/github"
+
+	"github.com/commsgate/commsgate/handlers/report"
+	"github.com/commsgate/commsgate/policy"
+)
+
+// Check run names. Branch protection requires the first two.
+const (
+	CheckTemplate = "commsgate/template"
+	CheckApproval = "commsgate/approval"
+	CheckPublish  = "commsgate/publish"
+)
+
+// maxAnnotationsPerRequest is GitHub's limit for one create or update.
+const maxAnnotationsPerRequest = 50
+
+// checkPoster writes check runs on one head commit.
+type checkPoster struct {
+	gh   *github.Client
+	t    prTarget
+	head string
+}
+
+// checkResult is a check run to write. An empty conclusion leaves the run
+// in progress, which blocks merging like a failure but reads as "waiting".
+type checkResult struct {
+	name        string
+	conclusion  string
+	title       string
+	summary     string
+	annotations []*github.CheckRunAnnotation
+}
+
+// post writes the check run idempotently. If the latest run of that name
+// on the head commit already says the same thing, nothing is written: the
+// periodic sweep and redelivered events then cost reads that GitHub
+// answers with 304, not writes. A changed run without annotations is
+// updated in place; one with annotations is created anew, because GitHub
+// appends annotations on update and old ones would linger.
+func (p checkPoster) post(ctx context.Context, r checkResult) error {
+	existing, err := p.latest(ctx, r.name)
+	if err != nil {
+		return err
+	}
+	if existing != nil && sameOutcome(existing, r) {
+		return nil
+	}
+	if existing != nil && len(r.annotations) == 0 && existing.GetOutput().GetAnnotationsCount() == 0 {
+		opts := github.UpdateCheckRunOptions{Name: r.name, Output: output(r, nil)}
+		setStatus(r.conclusion, &opts.Status, &opts.Conclusion)
+		if _, _, err := p.gh.Checks.UpdateCheckRun(ctx, p.t.Owner, p.t.Repo, existing.GetID(), opts); err != nil {
+			return fmt.Errorf("update check run %s on %s: %w", r.name, shortSHA(p.head), err)
+		}
+		return nil
+	}
+	first := r.annotations
+	if len(first) > maxAnnotationsPerRequest {
+		first = first[:maxAnnotationsPerRequest]
+	}
+	opts := github.CreateCheckRunOptions{Name: r.name, HeadSHA: p.head, Output: output(r, first)}
+	setStatus(r.conclusion, &opts.Status, &opts.Conclusion)
+	run, _, err := p.gh.Checks.CreateCheckRun(ctx, p.t.Owner, p.t.Repo, opts)
+	if err != nil {
+		return fmt.Errorf("create check run %s on %s: %w", r.name, shortSHA(p.head), err)
+	}
+	for rest := r.annotations[len(first):]; len(rest) > 0; {
+		batch := rest
+		if len(batch) > maxAnnotationsPerRequest {
+			batch = batch[:maxAnnotationsPerRequest]
+		}
+		rest = rest[len(batch):]
+		_, _, err := p.gh.Checks.UpdateCheckRun(ctx, p.t.Owner, p.t.Repo, run.GetID(), github.UpdateCheckRunOptions{
+			Name: r.name, Output: output(r, batch),
+		})
+		if err != nil {
+			return fmt.Errorf("add annotations to check run %s: %w", r.name, err)
+		}
+	}
+	return nil
+}
+
+// latest returns the newest check run of the name on the head commit.
+func (p checkPoster) latest(ctx context.Context, name string) (*github.CheckRun, error) {
+	runs, _, err := p.gh.Checks.ListCheckRunsForRef(ctx, p.t.Owner, p.t.Repo, p.head, &github.ListCheckRunsOptions{
+		CheckName: github.String(name),
+		Filter:    github.String("latest"),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list check runs %s on %s: %w", name, shortSHA(p.head), err)
+	}
+	var newest *github.CheckRun
+	for _, run := range runs.CheckRuns {
+		if run.GetName() == name && (newest == nil || run.GetID() > newest.GetID()) {
+			newest = run
+		}
+	}
+	return newest, nil
+}
+
+func sameOutcome(run *github.CheckRun, r checkResult) bool {
+	status, conclusion := "completed", r.conclusion
+	if r.conclusion == "" {
+		status = "in_progress"
+	}
+	return run.GetStatus() == status && run.GetConclusion() == conclusion &&
+		run.GetOutput().GetTitle() == r.title && run.GetOutput().GetSummary() == r.summary &&
+		run.GetOutput().GetAnnotationsCount() == len(r.annotations)
+}
+
+func output(r checkResult, annotations []*github.CheckRunAnnotation) *github.CheckRunOutput {
+	return &github.CheckRunOutput{
+		Title:       github.String(r.title),
+		Summary:     github.String(r.summary),
+		Annotations: annotations,
+	}
+}
+
+// setStatus leaves a run in progress when there is no conclusion yet.
+func setStatus(conclusion string, status, concl **string) {
+	if conclusion == "" {
+		*status = github.String("in_progress")
+		return
+	}
+	*status = github.String("completed")
+	*concl = github.String(conclusion)
+}
+
+func (p checkPoster) template(ctx context.Context, findings []policy.Finding) error {
+	title, summary := report.TemplateCheck(findings)
+	conclusion := "success"
+	if policy.HasErrors(findings) {
+		conclusion = "failure"
+	}
+	return p.post(ctx, checkResult{
+		name: CheckTemplate, conclusion: conclusion, title: title, summary: summary,
+		annotations: annotations(findings),
+	})
+}
+
+func (p checkPoster) approval(ctx context.Context, d policy.Decision, requests reviewRequestOutcome) error {
+	title, summary := report.ApprovalCheck(d)
+	summary += requests.markdown()
+	return p.post(ctx, checkResult{
+		name: CheckApproval, conclusion: approvalConclusion(d.State), title: title, summary: summary,
+	})
+}
+
+// approvalConclusion maps a decision to a check conclusion. Only an
+// approved decision may pass: GitHub lets neutral and skipped satisfy a
+// required check, so waiting states stay in progress and refusals fail.
+func approvalConclusion(s policy.State) string {
+	switch s {
+	case policy.StateApproved:
+		return "success"
+	case policy.StatePending, policy.StateScheduled:
+		return ""
+	default:
+		return "failure"
+	}
+}
+
+// brokenPolicy fails both checks, pointing at the policy file's lines.
+func (p checkPoster) brokenPolicy(ctx context.Context, findings []policy.Finding) error {
+	title, summary := report.TemplateCheck(findings)
+	if err := p.post(ctx, checkResult{
+		name: CheckTemplate, conclusion: "failure", title: "Policy file is broken: " + title, summary: summary,
+		annotations: annotations(findings),
+	}); err != nil {
+		return err
+	}
+	return p.post(ctx, checkResult{
+		name: CheckApproval, conclusion: "failure",
+		title:   "BLOCKED — the policy file " + PolicyPath + " does not load",
+		summary: "Nothing can be approved under a policy that does not load. Fix the findings listed in **" + CheckTemplate + "** on the default branch, then comment `/commsgate recheck`.",
+	})
+}
+
+// evaluationError records that the decision could not be made. It fails
+// the approval check: an unproven success must never stand.
+func (p checkPoster) evaluationError(ctx context.Context, cause error) error {
+	return p.post(ctx, checkResult{
+		name: CheckApproval, conclusion: "failure",
+		title: "ERROR — could not evaluate the approvals",
+		summary: "commsgate could not read everything it needs from GitHub, so it cannot prove this notice is approved.\n\n" +
+			"```\n" + cause.Error() + "\n```\n\nIt retries on the next event; comment `/commsgate recheck` to retry now.",
+	})
+}
+
+// annotations converts findings to check-run annotations at their exact
+// positions. Columns are only allowed on single-line annotations.
+func annotations(findings []policy.Finding) []*github.CheckRunAnnotation {
+	out := make([]*github.CheckRunAnnotation, 0, len(findings))
+	for _, f := range findings {
+		line := f.Line
+		if line < 1 {
+			line = 1
+		}
+		level := "failure"
+		if f.Severity == policy.SeverityWarning {
+			level = "warning"
+		}
+		a := &github.CheckRunAnnotation{
+			Path:            github.String(f.File),
+			StartLine:       github.Int(line),
+			EndLine:         github.Int(line),
+			AnnotationLevel: github.String(level),
+			Title:           github.String(f.Rule),
+			Message:         github.String(f.Message),
+		}
+		if f.Column > 0 {
+			a.StartColumn = github.Int(f.Column)
+			a.EndColumn = github.Int(f.Column)
+		}
+		out = append(out, a)
+	}
+	return out
+}

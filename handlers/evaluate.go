@@ -1,0 +1,207 @@
+package handlers
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/google/go-github/v62/github"
+	"github.com/rs/zerolog"
+
+	"github.com/commsgate/commsgate/policy"
+)
+
+// Evaluate re-evaluates one pull request from GitHub's current state and
+// applies the decision. Evaluations of one PR never overlap (see coalescer).
+func (a *App) Evaluate(ctx context.Context, t prTarget, opts evalOptions) error {
+	return a.coalesce.do(t.key(), opts, func(o evalOptions) error {
+		start := time.Now()
+		outcome, err := a.evaluateOnce(ctx, t, o)
+		if err != nil {
+			outcome = "error"
+		}
+		if a.observer != nil {
+			a.observer.ObserveEvaluation(time.Since(start), outcome)
+		}
+		return err
+	})
+}
+
+// evaluateOnce is one pass: facts → decision → effects. It returns the
+// outcome for metrics ("skipped", the decision state, or "error").
+func (a *App) evaluateOnce(ctx context.Context, t prTarget, opts evalOptions) (string, error) {
+	logger := zerolog.Ctx(ctx).With().Str("reason", opts.Reason).Logger()
+	gh, err := a.clients.NewInstallationClient(t.InstallationID)
+	if err != nil {
+		return "", fmt.Errorf("installation client %d: %w", t.InstallationID, err)
+	}
+	pol, branch, err := loadPolicy(ctx, gh, t)
+	if err != nil {
+		return "", err
+	}
+	if !pol.found {
+		logger.Debug().Msg("no policy file on the default branch: not a communications repository")
+		return "skipped", nil
+	}
+	t.DefaultBranch = branch
+
+	st, err := loadPRState(ctx, gh, t)
+	if err != nil {
+		return "", err
+	}
+	if st.pr.GetState() != "open" {
+		return "skipped", nil
+	}
+	head := st.pr.GetHead().GetSHA()
+	checks := checkPoster{gh: gh, t: t, head: head}
+
+	if pol.broken() {
+		// Nothing can be approved under a policy that does not load: say
+		// where it is broken, in the policy file's own lines.
+		logger.Warn().Int("findings", len(pol.findings)).Msg("policy file is broken")
+		return string(policy.StateInvalid), checks.brokenPolicy(ctx, pol.findings)
+	}
+
+	comms, policyChanged := changedFiles(pol.rules, st.files)
+	if len(comms) == 0 && !policyChanged {
+		logger.Debug().Msg("pull request touches no communication")
+		return "skipped", nil
+	}
+
+	now := a.now()
+	facts, err := a.gatherFacts(ctx, gh, t, pol.rules, st, comms, policyChanged, now)
+	if err != nil {
+		// Never leave a green check standing on state we could not read.
+		if postErr := checks.evaluationError(ctx, err); postErr != nil {
+			logger.Error().Err(postErr).Msg("could not post the error state")
+		}
+		return "", err
+	}
+	decision := policy.Evaluate(facts.Facts)
+
+	requests := a.requestReviews(ctx, gh, t, st.pr, decision)
+	if opts.Template {
+		if err := checks.template(ctx, facts.Findings); err != nil {
+			return "", err
+		}
+	}
+	if err := checks.approval(ctx, decision, requests); err != nil {
+		return "", err
+	}
+	logger.Info().
+		Str("state", string(decision.State)).
+		Int("tier", decision.Tier.Tier).
+		Str("head_sha", head).
+		Msg("evaluated")
+	return string(decision.State), nil
+}
+
+// evaluationFacts are the facts plus what only the template check needs.
+type evaluationFacts struct {
+	policy.Facts
+}
+
+// gatherFacts reads the communications, the staleness of approvals, the
+// teams and the command authors' rights, in parallel where independent.
+func (a *App) gatherFacts(ctx context.Context, gh *github.Client, t prTarget, rules *policy.Rules, st prState, comms []commFile, policyChanged bool, now time.Time) (evaluationFacts, error) {
+	head := st.pr.GetHead().GetSHA()
+	reviews := convertReviews(st.reviews)
+	changedSince, err := a.readContents(ctx, gh, t, head, comms, approvedCommits(reviews))
+	if err != nil {
+		return evaluationFacts{}, err
+	}
+
+	var docs []*policy.Document
+	var findings []policy.Finding
+	for _, c := range comms {
+		check := policy.CheckDocument(c.path, c.content, rules, now)
+		docs = append(docs, check.Document)
+		findings = append(findings, check.Findings...)
+	}
+
+	teams := requiredTeams(rules, docs)
+	members, err := a.loadTeams(ctx, gh, teams)
+	if err != nil {
+		return evaluationFacts{}, err
+	}
+	comments, err := a.convertComments(ctx, gh, t, rules, members, st.comments)
+	if err != nil {
+		return evaluationFacts{}, err
+	}
+	return evaluationFacts{Facts: policy.Facts{
+		Rules:             rules,
+		Author:            st.pr.GetUser().GetLogin(),
+		HeadSHA:           head,
+		Draft:             st.pr.GetDraft(),
+		Documents:         docs,
+		Findings:          findings,
+		PolicyFileChanged: policyChanged,
+		Reviews:           reviews,
+		CommsChangedSince: changedSince,
+		TeamMembers:       members,
+		Holds:             policy.ReplayHolds(comments).Active,
+		Now:               now,
+	}}, nil
+}
+
+func convertReviews(in []*github.PullRequestReview) []policy.Review {
+	out := make([]policy.Review, 0, len(in))
+	for _, r := range in {
+		out = append(out, policy.Review{
+			ID:          r.GetID(),
+			User:        r.GetUser().GetLogin(),
+			Bot:         r.GetUser().GetType() == "Bot",
+			State:       policy.ReviewState(r.GetState()),
+			CommitID:    r.GetCommitID(),
+			SubmittedAt: r.GetSubmittedAt().Time,
+		})
+	}
+	return out
+}
+
+// approvedCommits lists the distinct commits that approvals were given on;
+// only those need a staleness lookup.
+func approvedCommits(reviews []policy.Review) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, r := range reviews {
+		if r.State == policy.ReviewApproved && r.CommitID != "" && !seen[r.CommitID] {
+			seen[r.CommitID] = true
+			out = append(out, r.CommitID)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// requiredTeams is every team whose membership the decision may need: the
+// groups' teams (for stages and for authorising /hold) and the leads of
+// the SIGs the documents name.
+func requiredTeams(rules *policy.Rules, docs []*policy.Document) []string {
+	set := map[string]bool{}
+	for _, g := range rules.Groups {
+		if g.Team != "" {
+			set[g.Team] = true
+		}
+		if g.EmbargoTeam != "" {
+			set[g.EmbargoTeam] = true
+		}
+	}
+	for _, d := range docs {
+		if d == nil {
+			continue
+		}
+		for _, sig := range d.SIGs {
+			if team, ok := rules.SIGs[sig]; ok {
+				set[team] = true
+			}
+		}
+	}
+	out := make([]string, 0, len(set))
+	for team := range set {
+		out = append(out, team)
+	}
+	sort.Strings(out)
+	return out
+}

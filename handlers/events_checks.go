@@ -1,0 +1,72 @@
+package handlers
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/google/go-github/v62/github"
+	"github.com/palantir/go-githubapp/githubapp"
+)
+
+type checkRunHandler struct{ app *App }
+
+var _ githubapp.EventHandler = (*checkRunHandler)(nil)
+
+func (h *checkRunHandler) Handles() []string { return []string{"check_run"} }
+
+// Handle re-runs an evaluation when someone presses "Re-run" on one of our
+// checks, and retries publication for the publish check's action.
+func (h *checkRunHandler) Handle(ctx context.Context, eventType, deliveryID string, payload []byte) error {
+	var event github.CheckRunEvent
+	if err := json.Unmarshal(payload, &event); err != nil {
+		return fmt.Errorf("parse check_run payload: %w", err)
+	}
+	run := event.GetCheckRun()
+	installationID := githubapp.GetInstallationIDFromEvent(&event)
+	switch event.GetAction() {
+	case "rerequested":
+		if run.GetName() == CheckPublish {
+			return h.app.retryPublication(ctx, installationID, event.GetRepo(), run.GetID())
+		}
+	case "requested_action":
+		if ra := event.GetRequestedAction(); run.GetName() == CheckPublish && ra != nil && ra.Identifier == retryFailedAction {
+			return h.app.retryPublication(ctx, installationID, event.GetRepo(), run.GetID())
+		}
+		return nil
+	default:
+		return nil
+	}
+	var errs []error
+	for _, pr := range run.PullRequests {
+		t := targetOf(installationID, event.GetRepo(), pr.GetNumber())
+		pctx, _ := githubapp.PreparePRContext(ctx, installationID, event.GetRepo(), pr.GetNumber())
+		errs = append(errs, h.app.Evaluate(pctx, t, evalOptions{Template: true, Reason: "check_run." + event.GetAction()}))
+	}
+	return errors.Join(errs...)
+}
+
+type checkSuiteHandler struct{ app *App }
+
+var _ githubapp.EventHandler = (*checkSuiteHandler)(nil)
+
+func (h *checkSuiteHandler) Handles() []string { return []string{"check_suite"} }
+
+func (h *checkSuiteHandler) Handle(ctx context.Context, eventType, deliveryID string, payload []byte) error {
+	var event github.CheckSuiteEvent
+	if err := json.Unmarshal(payload, &event); err != nil {
+		return fmt.Errorf("parse check_suite payload: %w", err)
+	}
+	if a := event.GetAction(); a != "requested" && a != "rerequested" {
+		return nil
+	}
+	installationID := githubapp.GetInstallationIDFromEvent(&event)
+	var errs []error
+	for _, pr := range event.GetCheckSuite().PullRequests {
+		t := targetOf(installationID, event.GetRepo(), pr.GetNumber())
+		pctx, _ := githubapp.PreparePRContext(ctx, installationID, event.GetRepo(), pr.GetNumber())
+		errs = append(errs, h.app.Evaluate(pctx, t, evalOptions{Template: true, Reason: "check_suite." + event.GetAction()}))
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,298 @@
+package handlers
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/google/go-github/v62/github"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/commsgate/commsgate/config"
+	"github.com/commsgate/commsgate/policy"
+)
+
+// repoPolicy is the policy file as read from the default branch.
+type repoPolicy struct {
+	found    bool
+	rules    *policy.Rules
+	findings []policy.Finding
+}
+
+// broken reports whether the policy file cannot be trusted for a decision.
+func (p repoPolicy) broken() bool {
+	return p.rules == nil || policy.HasErrors(p.findings)
+}
+
+// loadPolicy reads .github/commsgate.yml from the default branch: never
+// from the PR's head or base, so a PR (or a retargeted PR) can never
+// change the policy that judges it.
+func loadPolicy(ctx context.Context, gh *github.Client, t prTarget) (repoPolicy, string, error) {
+	branch := t.DefaultBranch
+	if branch == "" {
+		repo, _, err := gh.Repositories.Get(ctx, t.Owner, t.Repo)
+		if err != nil {
+			return repoPolicy{}, "", fmt.Errorf("get repository %s/%s: %w", t.Owner, t.Repo, err)
+		}
+		branch = repo.GetDefaultBranch()
+	}
+	file, _, _, err := gh.Repositories.GetContents(ctx, t.Owner, t.Repo, PolicyPath, &github.RepositoryContentGetOptions{Ref: branch})
+	if isNotFound(err) {
+		return repoPolicy{}, branch, nil
+	}
+	if err != nil {
+		return repoPolicy{}, branch, fmt.Errorf("read %s@%s: %w", PolicyPath, branch, err)
+	}
+	if file == nil {
+		// A directory at the policy path is as good as no policy file.
+		return repoPolicy{}, branch, nil
+	}
+	content, err := file.GetContent()
+	if err != nil {
+		return repoPolicy{}, branch, fmt.Errorf("decode %s@%s: %w", PolicyPath, branch, err)
+	}
+	rules, findings := config.ParseRepoPolicy(PolicyPath, []byte(content))
+	return repoPolicy{found: true, rules: rules, findings: findings}, branch, nil
+}
+
+// prState is the pull request side of the facts, read in one parallel round.
+type prState struct {
+	pr       *github.PullRequest
+	files    []*github.CommitFile
+	reviews  []*github.PullRequestReview
+	comments []*github.IssueComment
+}
+
+func loadPRState(ctx context.Context, gh *github.Client, t prTarget) (prState, error) {
+	var st prState
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		pr, _, err := gh.PullRequests.Get(gctx, t.Owner, t.Repo, t.Number)
+		if err != nil {
+			return fmt.Errorf("get pull request: %w", err)
+		}
+		st.pr = pr
+		return nil
+	})
+	g.Go(func() error {
+		files, err := listAll(func(o github.ListOptions) ([]*github.CommitFile, *github.Response, error) {
+			return gh.PullRequests.ListFiles(gctx, t.Owner, t.Repo, t.Number, &o)
+		})
+		if err != nil {
+			return fmt.Errorf("list pull request files: %w", err)
+		}
+		st.files = files
+		return nil
+	})
+	g.Go(func() error {
+		reviews, err := listAll(func(o github.ListOptions) ([]*github.PullRequestReview, *github.Response, error) {
+			return gh.PullRequests.ListReviews(gctx, t.Owner, t.Repo, t.Number, &o)
+		})
+		if err != nil {
+			return fmt.Errorf("list reviews: %w", err)
+		}
+		st.reviews = reviews
+		return nil
+	})
+	g.Go(func() error {
+		comments, err := listAll(func(o github.ListOptions) ([]*github.IssueComment, *github.Response, error) {
+			return gh.Issues.ListComments(gctx, t.Owner, t.Repo, t.Number, &github.IssueListCommentsOptions{ListOptions: o})
+		})
+		if err != nil {
+			return fmt.Errorf("list comments: %w", err)
+		}
+		st.comments = comments
+		return nil
+	})
+	if err := g.Wait(); err != nil {
+		return prState{}, err
+	}
+	return st, nil
+}
+
+// commFile is a communication changed by the PR.
+type commFile struct {
+	path    string
+	blobSHA string
+	content []byte
+}
+
+// changedFiles splits the PR's files into communications (added or
+// modified; a removed notice publishes nothing) and whether the policy
+// file itself changes.
+func changedFiles(rules *policy.Rules, files []*github.CommitFile) (comms []commFile, policyChanged bool) {
+	for _, f := range files {
+		name := f.GetFilename()
+		if name == PolicyPath || f.GetPreviousFilename() == PolicyPath {
+			policyChanged = true
+		}
+		if f.GetStatus() == "removed" || !policy.IsCommunication(rules.CommsPath, name) {
+			continue
+		}
+		comms = append(comms, commFile{path: name, blobSHA: f.GetSHA()})
+	}
+	sort.Slice(comms, func(i, j int) bool { return comms[i].path < comms[j].path })
+	return comms, policyChanged
+}
+
+// maxReviewedCommits bounds the staleness lookups of one evaluation: each
+// distinct reviewed commit costs one request per communication (cached
+// forever after, since commits are immutable).
+const maxReviewedCommits = 20
+
+// readContents fetches the communications at head and, for every commit an
+// approval was given on, whether any communication's blob differs there.
+// Comparing blobs (not a compare of commits) is what keeps approvals across
+// a rebase while discarding them on any change to a notice's text.
+func (a *App) readContents(ctx context.Context, gh *github.Client, t prTarget, headSHA string, comms []commFile, reviewedCommits []string) (map[string]bool, error) {
+	changed := make(map[string]bool, len(reviewedCommits))
+	var mu sync.Mutex
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(8)
+	for i := range comms {
+		c := &comms[i]
+		g.Go(func() error {
+			data, err := fileAt(gctx, gh, t, c.path, headSHA)
+			if err != nil {
+				return err
+			}
+			c.content = data
+			return nil
+		})
+	}
+	if len(reviewedCommits) > maxReviewedCommits {
+		reviewedCommits = reviewedCommits[:maxReviewedCommits]
+	}
+	for _, sha := range reviewedCommits {
+		if sha == headSHA {
+			changed[sha] = false
+			continue
+		}
+		for _, c := range comms {
+			g.Go(func() error {
+				blob, err := blobAt(gctx, gh, t, c.path, sha)
+				if err != nil {
+					return err
+				}
+				mu.Lock()
+				defer mu.Unlock()
+				if blob != c.blobSHA {
+					changed[sha] = true
+				} else if _, seen := changed[sha]; !seen {
+					changed[sha] = false
+				}
+				return nil
+			})
+		}
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	return changed, nil
+}
+
+func fileAt(ctx context.Context, gh *github.Client, t prTarget, path, ref string) ([]byte, error) {
+	file, _, _, err := gh.Repositories.GetContents(ctx, t.Owner, t.Repo, path, &github.RepositoryContentGetOptions{Ref: ref})
+	if err != nil {
+		return nil, fmt.Errorf("read %s@%s: %w", path, shortSHA(ref), err)
+	}
+	if file == nil {
+		return nil, fmt.Errorf("read %s@%s: is a directory", path, shortSHA(ref))
+	}
+	content, err := file.GetContent()
+	if err != nil {
+		return nil, fmt.Errorf("decode %s@%s: %w", path, shortSHA(ref), err)
+	}
+	return []byte(content), nil
+}
+
+// blobAt returns the blob SHA of path at ref, or "" when the file did not
+// exist there (then the notice was added after the review: changed).
+func blobAt(ctx context.Context, gh *github.Client, t prTarget, path, ref string) (string, error) {
+	file, _, _, err := gh.Repositories.GetContents(ctx, t.Owner, t.Repo, path, &github.RepositoryContentGetOptions{Ref: ref})
+	if isNotFound(err) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("read %s@%s: %w", path, shortSHA(ref), err)
+	}
+	return file.GetSHA(), nil
+}
+
+// teamMembers returns the active members of "org/slug", through the cache.
+func (a *App) teamMembers(ctx context.Context, gh *github.Client, team string) ([]string, error) {
+	if members, ok := a.teams.get(team); ok {
+		return members, nil
+	}
+	org, slug, ok := strings.Cut(team, "/")
+	if !ok {
+		return nil, fmt.Errorf("team %q is not org/slug", team)
+	}
+	users, err := listAll(func(o github.ListOptions) ([]*github.User, *github.Response, error) {
+		return gh.Teams.ListTeamMembersBySlug(ctx, org, slug, &github.TeamListTeamMembersOptions{Role: "all", ListOptions: o})
+	})
+	if isNotFound(err) {
+		// An unknown team has no members; the stage then says it cannot be
+		// satisfied, which is the safe reading of a typo in the policy.
+		a.teams.put(team, nil)
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("list members of %s: %w", team, err)
+	}
+	members := make([]string, 0, len(users))
+	for _, u := range users {
+		members = append(members, u.GetLogin())
+	}
+	a.teams.put(team, members)
+	return members, nil
+}
+
+// loadTeams reads the members of every team in parallel.
+func (a *App) loadTeams(ctx context.Context, gh *github.Client, teams []string) (map[string][]string, error) {
+	out := make(map[string][]string, len(teams))
+	var mu sync.Mutex
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(8)
+	for _, team := range teams {
+		g.Go(func() error {
+			members, err := a.teamMembers(gctx, gh, team)
+			if err != nil {
+				return err
+			}
+			mu.Lock()
+			out[team] = members
+			mu.Unlock()
+			return nil
+		})
+	}
+	return out, g.Wait()
+}
+
+// canWrite reports whether user has write (or higher) permission on the
+// repository, through the cache.
+func (a *App) canWrite(ctx context.Context, gh *github.Client, t prTarget, user string) (bool, error) {
+	key := t.Owner + "/" + t.Repo + ":" + user
+	perm, ok := a.perms.get(key)
+	if !ok {
+		level, _, err := gh.Repositories.GetPermissionLevel(ctx, t.Owner, t.Repo, user)
+		if isNotFound(err) {
+			perm = "none"
+		} else if err != nil {
+			return false, fmt.Errorf("permission of %s: %w", user, err)
+		} else {
+			perm = level.GetPermission()
+		}
+		a.perms.put(key, perm)
+	}
+	return perm == "admin" || perm == "write" || perm == "maintain", nil
+}
+
+func shortSHA(sha string) string {
+	if len(sha) > 7 {
+		return sha[:7]
+	}
+	return sha
+}

@@ -1,0 +1,266 @@
+package handlers
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/google/go-github/v62/github"
+	"github.com/rs/zerolog"
+
+	"github.com/commsgate/commsgate/handlers/publish"
+	"github.com/commsgate/commsgate/policy"
+)
+
+// The follow-up issue is the communication's record in its own repository:
+// it links every publication, carries the checklist of the look back, and
+// holds (hidden) the receipts an update needs to edit or reply to what was
+// sent before.
+const (
+	recordOpen  = "<!-- commsgate-record "
+	recordClose = " -->"
+)
+
+type record struct {
+	Communication string                     `json:"communication"`
+	Path          string                     `json:"path"`
+	Due           time.Time                  `json:"due"`
+	Reminded      bool                       `json:"reminded,omitempty"`
+	Receipts      map[string]publish.Receipt `json:"receipts"`
+}
+
+func communicationID(t prTarget, path string) string {
+	return publish.Notice{Repo: t.Owner + "/" + t.Repo, Path: path}.CommunicationID()
+}
+
+func parseRecord(body string) (*record, bool) {
+	start := strings.Index(body, recordOpen)
+	if start < 0 {
+		return nil, false
+	}
+	rest := body[start+len(recordOpen):]
+	end := strings.Index(rest, recordClose)
+	if end < 0 {
+		return nil, false
+	}
+	var r record
+	if err := json.Unmarshal([]byte(rest[:end]), &r); err != nil {
+		return nil, false
+	}
+	return &r, true
+}
+
+func (r *record) marker() string {
+	data, _ := json.Marshal(r)
+	return recordOpen + string(data) + recordClose
+}
+
+// withRecord replaces (or appends) the hidden record in an issue body.
+func withRecord(body string, r *record) string {
+	if start := strings.Index(body, recordOpen); start >= 0 {
+		if end := strings.Index(body[start:], recordClose); end >= 0 {
+			return body[:start] + r.marker() + body[start+end+len(recordClose):]
+		}
+	}
+	return strings.TrimRight(body, "\n") + "\n\n" + r.marker() + "\n"
+}
+
+// followUpIssues lists the follow-up issues of the repository.
+func followUpIssues(ctx context.Context, gh *github.Client, t prTarget, rules *policy.Rules, state string) ([]*github.Issue, error) {
+	opts := &github.IssueListByRepoOptions{State: state, Labels: rules.FollowUp.Labels}
+	issues, err := listAll(func(o github.ListOptions) ([]*github.Issue, *github.Response, error) {
+		opts.ListOptions = o
+		return gh.Issues.ListByRepo(ctx, t.Owner, t.Repo, opts)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list follow-up issues: %w", err)
+	}
+	return issues, nil
+}
+
+// findRecord finds the follow-up issue of a communication, if any.
+func (a *App) findRecord(ctx context.Context, gh *github.Client, t prTarget, rules *policy.Rules, id string) (*record, *github.Issue, error) {
+	issues, err := followUpIssues(ctx, gh, t, rules, "all")
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, is := range issues {
+		if r, ok := parseRecord(is.GetBody()); ok && r.Communication == id {
+			return r, is, nil
+		}
+	}
+	return nil, nil, nil
+}
+
+// openFollowUps opens (or, for an update, comments on) the follow-up issue
+// of every communication that reached at least one channel.
+func (a *App) openFollowUps(ctx context.Context, p *publication) error {
+	if !p.rules.FollowUp.Enabled {
+		return nil
+	}
+	byPath := map[string]map[string]publish.Receipt{}
+	for _, d := range p.ledger.Deliveries {
+		if d.Status != deliverySucceeded {
+			continue
+		}
+		if byPath[d.Path] == nil {
+			byPath[d.Path] = map[string]publish.Receipt{}
+		}
+		byPath[d.Path][d.Target] = d.Receipt
+	}
+	for path, receipts := range byPath {
+		if _, done := p.ledger.FollowUps[path]; done {
+			continue
+		}
+		number, err := a.followUp(ctx, p, path, receipts)
+		if err != nil {
+			return err
+		}
+		p.ledger.FollowUps[path] = number
+		if err := p.save(ctx, "Publishing"); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (a *App) followUp(ctx context.Context, p *publication, path string, receipts map[string]publish.Receipt) (int, error) {
+	id := communicationID(p.t, path)
+	existing, issue, err := a.findRecord(ctx, p.gh, p.t, p.rules, id)
+	if err != nil {
+		return 0, err
+	}
+	content, err := fileAt(ctx, p.gh, p.t, path, p.pr.GetMergeCommitSHA())
+	if err != nil {
+		return 0, err
+	}
+	doc, _ := policy.ParseDocument(path, content)
+	if existing != nil {
+		// An update: the record gains the new receipts; the issue gets a
+		// dated comment linking them.
+		for k, v := range receipts {
+			existing.Receipts[k] = v
+		}
+		comment := fmt.Sprintf("**Updated (%s)** by #%d: %s\n\n%s", p.now.UTC().Format("January 2, 2006"), p.pr.GetNumber(), p.pr.GetTitle(), receiptList(receipts))
+		if _, _, err := p.gh.Issues.CreateComment(ctx, p.t.Owner, p.t.Repo, issue.GetNumber(), &github.IssueComment{Body: github.String(comment)}); err != nil {
+			return 0, fmt.Errorf("comment on follow-up #%d: %w", issue.GetNumber(), err)
+		}
+		body := withRecord(issue.GetBody(), existing)
+		if _, _, err := p.gh.Issues.Edit(ctx, p.t.Owner, p.t.Repo, issue.GetNumber(), &github.IssueRequest{Body: &body}); err != nil {
+			return 0, fmt.Errorf("update follow-up #%d: %w", issue.GetNumber(), err)
+		}
+		return issue.GetNumber(), nil
+	}
+	due := p.now.Add(p.rules.FollowUp.After)
+	rec := &record{Communication: id, Path: path, Due: due, Receipts: receipts}
+	body := followUpBody(doc, p.pr.GetNumber(), due, receipts) + "\n" + rec.marker() + "\n"
+	req := &github.IssueRequest{
+		Title:     github.String("Follow-up: " + doc.Title),
+		Body:      &body,
+		Labels:    &p.rules.FollowUp.Labels,
+		Assignees: &doc.Contacts,
+	}
+	created, _, err := p.gh.Issues.Create(ctx, p.t.Owner, p.t.Repo, req)
+	if err != nil && statusOf(err) == 422 && len(doc.Contacts) > 0 {
+		// Contacts who cannot be assigned (not collaborators) are still
+		// named in the body; the issue must not be lost over them.
+		req.Assignees = &[]string{}
+		created, _, err = p.gh.Issues.Create(ctx, p.t.Owner, p.t.Repo, req)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("open follow-up issue for %s: %w", path, err)
+	}
+	zerolog.Ctx(ctx).Info().Int("issue", created.GetNumber()).Str("path", path).Msg("opened follow-up issue")
+	return created.GetNumber(), nil
+}
+
+func followUpBody(doc *policy.Document, pr int, due time.Time, receipts map[string]publish.Receipt) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "**%s** was published by #%d. This issue is its look back.\n\n", doc.Title, pr)
+	b.WriteString("### Publications\n" + receiptList(receipts) + "\n")
+	b.WriteString("### Checklist\n")
+	b.WriteString("- [ ] Questions received are answered (and collected below)\n")
+	b.WriteString("- [ ] Corrections needed? Publish them as a dated update through a pull request changing the communication\n")
+	b.WriteString("- [ ] FAQ written or updated\n")
+	b.WriteString("- [ ] Retrospective held (blameless; within 1–3 days for an incident)\n\n")
+	fmt.Fprintf(&b, "**Due:** %s\n", policy.FormatInstant(due))
+	if len(doc.Contacts) > 0 {
+		fmt.Fprintf(&b, "\nContacts: @%s\n", strings.Join(doc.Contacts, ", @"))
+	}
+	return b.String()
+}
+
+func receiptList(receipts map[string]publish.Receipt) string {
+	var b strings.Builder
+	for _, name := range sortedKeys(receipts) {
+		r := receipts[name]
+		where := r.URL
+		if where == "" {
+			where = "`" + r.ID + "`"
+		}
+		fmt.Fprintf(&b, "- %s: %s\n", name, where)
+	}
+	return b.String()
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// remindFollowUps posts one reminder on each follow-up issue that is due
+// and still open. The record is marked first: a crash between the two
+// steps costs a reminder, never doubles it.
+func (a *App) remindFollowUps(ctx context.Context, installationID int64) error {
+	gh, err := a.clients.NewInstallationClient(installationID)
+	if err != nil {
+		return fmt.Errorf("installation client %d: %w", installationID, err)
+	}
+	repos, err := installationRepos(ctx, gh)
+	if err != nil {
+		return err
+	}
+	now := a.now()
+	for _, repo := range repos {
+		t := targetOf(installationID, repo, 0)
+		pol, _, err := loadPolicy(ctx, gh, t)
+		if err != nil {
+			return err
+		}
+		if !pol.found || pol.broken() || !pol.rules.FollowUp.Enabled {
+			continue
+		}
+		issues, err := followUpIssues(ctx, gh, t, pol.rules, "open")
+		if err != nil {
+			return err
+		}
+		for _, is := range issues {
+			rec, ok := parseRecord(is.GetBody())
+			if !ok || rec.Reminded || now.Before(rec.Due) {
+				continue
+			}
+			rec.Reminded = true
+			body := withRecord(is.GetBody(), rec)
+			if _, _, err := gh.Issues.Edit(ctx, t.Owner, t.Repo, is.GetNumber(), &github.IssueRequest{Body: &body}); err != nil {
+				return fmt.Errorf("mark follow-up #%d reminded: %w", is.GetNumber(), err)
+			}
+			var who []string
+			for _, u := range is.Assignees {
+				who = append(who, "@"+u.GetLogin())
+			}
+			msg := "⏰ This follow-up was due " + policy.FormatInstant(rec.Due) + ". " + strings.Join(who, " ") +
+				"\n\nPlease work through the checklist and close the issue when the look back is done."
+			if _, _, err := gh.Issues.CreateComment(ctx, t.Owner, t.Repo, is.GetNumber(), &github.IssueComment{Body: github.String(msg)}); err != nil {
+				return fmt.Errorf("remind on follow-up #%d: %w", is.GetNumber(), err)
+			}
+		}
+	}
+	return nil
+}
