@@ -5,6 +5,7 @@ import (
 	"crypto/x509"
 	"encoding/pem"
 	"fmt"
+	"net"
 	"net/mail"
 	"net/url"
 	"regexp"
@@ -197,6 +198,11 @@ func checkServerURL(raw string, httpsOnly bool) error {
 	if err != nil {
 		return fmt.Errorf("is not a URL (%q)", raw)
 	}
+	// Plain http is fine on loopback (a local relay, the demo's receivers):
+	// nothing crosses a network there.
+	if u.Scheme == "http" && isLoopbackHost(u.Hostname()) {
+		httpsOnly = false
+	}
 	if u.Scheme != "https" && (httpsOnly || u.Scheme != "http") {
 		if httpsOnly {
 			return fmt.Errorf("must be an https:// URL, not %q", raw)
@@ -231,4 +237,12 @@ func checkRSAPrivateKey(key string) error {
 		return fmt.Errorf("is not an RSA key (GitHub app keys are RSA)")
 	}
 	return nil
+}
+
+func isLoopbackHost(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }

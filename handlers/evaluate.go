@@ -89,6 +89,14 @@ func (a *App) evaluateOnce(ctx context.Context, t prTarget, opts evalOptions) (s
 	if err := checks.approval(ctx, decision, requests); err != nil {
 		return "", err
 	}
+	if pol.rules.AutoMerge && decision.Satisfied() && !st.pr.GetDraft() {
+		// Merging is publishing: only once the approval check above says
+		// so, and pinned to the head that was evaluated, so a push racing
+		// the merge makes GitHub refuse it instead of merging unseen text.
+		if err := a.autoMerge(ctx, gh, t, head, pol.rules.MergeMethod); err != nil {
+			return "", err
+		}
+	}
 	logger.Info().
 		Str("state", string(decision.State)).
 		Int("tier", decision.Tier.Tier).

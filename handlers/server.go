@@ -233,3 +233,8 @@ func (s *Server) Clients() githubapp.ClientCreator { return s.clients }
 
 // Logger is the server's logger.
 func (s *Server) Logger() zerolog.Logger { return s.logger }
+
+// Pending is the number of webhook deliveries queued or being handled.
+// Tests and the demo wait for it to reach zero before they look at what
+// the app did.
+func (s *Server) Pending() int64 { return s.queue.pending.Load() }

@@ -62,7 +62,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	logger := handlers.NewLogger(cfg.Logging, stderr)
 
-	opts := append([]handlers.ServerOption{handlers.WithLogger(logger)}, handlers.WithApp(appOptions, *sweepEvery)...)
+	opts := append([]handlers.ServerOption{handlers.WithLogger(logger)}, handlers.WithApp(handlers.AppWiring{Configure: appOptions, SweepEvery: *sweepEvery})...)
 	srv, err := handlers.NewServer(cfg, opts...)
 	if err != nil {
 		logger.Error().Err(err).Msg("commsgate could not start")
