@@ -44,10 +44,13 @@ type PublicationObserver interface {
 // App is commsgate's webhook side: it turns events into evaluations of
 // pull requests and applies the decisions to GitHub.
 type App struct {
-	clients  githubapp.ClientCreator
-	now      func() time.Time
-	teams    *ttlCache[[]string]
-	perms    *ttlCache[string]
+	clients githubapp.ClientCreator
+	now     func() time.Time
+	teams   *ttlCache[[]string]
+	perms   *ttlCache[string]
+	// absent maps "owner/repo" to the default branch commit at which the
+	// repository had no policy file.
+	absent   *ttlCache[string]
 	coalesce *coalescer
 	observer EvaluationObserver
 	botLogin string
@@ -78,6 +81,7 @@ func NewApp(clients githubapp.ClientCreator, opts AppOptions) *App {
 		now:      opts.Now,
 		teams:    newTTLCache[[]string](opts.TeamTTL, 4096, opts.Now),
 		perms:    newTTLCache[string](opts.TeamTTL, 16384, opts.Now),
+		absent:   newTTLCache[string](24*time.Hour, 16384, opts.Now),
 		coalesce: newCoalescer(),
 		observer: opts.Observer,
 		botLogin: opts.BotLogin,

@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/google/go-github/v62/github"
 
@@ -143,12 +144,45 @@ func (p checkPoster) template(ctx context.Context, findings []policy.Finding) er
 	})
 }
 
-func (p checkPoster) approval(ctx context.Context, d policy.Decision, requests reviewRequestOutcome) error {
+func (p checkPoster) approval(ctx context.Context, d policy.Decision, requests reviewRequestOutcome, ignored []policy.IgnoredCommand) error {
 	title, summary := report.ApprovalCheck(d)
-	summary += requests.markdown()
+	summary += requests.markdown() + ignoredMarkdown(ignored)
 	return p.post(ctx, checkResult{
 		name: CheckApproval, conclusion: approvalConclusion(d.State), title: title, summary: summary,
 	})
+}
+
+// maxIgnoredShown bounds the list of ignored commands: anyone can comment,
+// and a flood of them must not push the summary past GitHub's size limit.
+const maxIgnoredShown = 10
+
+// ignoredMarkdown names the commands that were not applied and why, so
+// the person who typed them (and everyone else) sees they had no effect.
+// Each person and command is listed once.
+func ignoredMarkdown(ignored []policy.IgnoredCommand) string {
+	var lines []string
+	seen := map[string]bool{}
+	for _, c := range ignored {
+		key := strings.ToLower(c.User) + "/" + string(c.Command)
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		lines = append(lines, fmt.Sprintf("- @%s's `/%s` was ignored: %s\n", c.User, c.Command, c.Reason))
+	}
+	if len(lines) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString("\n\n### Commands not applied\n")
+	for i, l := range lines {
+		if i == maxIgnoredShown {
+			fmt.Fprintf(&b, "- and %d more\n", len(lines)-maxIgnoredShown)
+			break
+		}
+		b.WriteString(l)
+	}
+	return b.String()
 }
 
 // approvalConclusion maps a decision to a check conclusion. Only an

@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"fmt"
 	"net/http"
 
 	"github.com/gregjones/httpcache"
@@ -27,11 +26,13 @@ type ClientStack struct {
 	CacheBytes int
 }
 
-// NewClientCreator builds go-githubapp's caching client creator (one client
-// per installation, reused) with commsgate's middleware, outermost first:
+// NewClientCreator builds a caching client creator (one client per
+// installation, reused until GitHub rejects its token) with commsgate's
+// middleware, outermost first:
 //
-//	retry (with a timeout per attempt) → metrics → debug request log →
-//	app/installation auth (go-githubapp) → ETag cache (always revalidated)
+//	retry (with a timeout per attempt) → metrics → 401 watch → debug
+//	request log → app/installation auth (go-githubapp) → ETag cache
+//	(always revalidated)
 //
 // Retry sits outside metrics so every attempt is counted; the cache sits
 // inside so a 304 revalidation is one cheap request GitHub does not charge
@@ -43,6 +44,7 @@ func NewClientCreator(gh githubapp.Config, stack ClientStack) (githubapp.ClientC
 	if stack.CacheBytes <= 0 {
 		stack.CacheBytes = defaultResponseCacheBytes
 	}
+	gen := &credentialGeneration{}
 	opts := []githubapp.ClientOption{
 		githubapp.WithClientUserAgent(UserAgent),
 		// alwaysValidate: approvals and holds must be current, so a cached
@@ -51,17 +53,17 @@ func NewClientCreator(gh githubapp.Config, stack ClientStack) (githubapp.ClientC
 		githubapp.WithClientMiddleware(
 			NewRetryMiddleware(stack.Retry, stack.Metrics),
 			metricsMiddleware(stack.Metrics),
+			rejectedCredentials(gen),
 			githubapp.ClientLogging(zerolog.DebugLevel),
 		),
 	}
 	if stack.Transport != nil {
 		opts = append(opts, githubapp.WithTransport(stack.Transport))
 	}
-	cc, err := githubapp.NewDefaultCachingClientCreator(gh, opts...)
-	if err != nil {
-		return nil, fmt.Errorf("create github client creator: %w", err)
-	}
-	return cc, nil
+	// One client per installation, rebuilt with a new token after GitHub
+	// rejected credentials (see refreshingClientCreator).
+	delegate := githubapp.NewClientCreator(gh.V3APIURL, gh.V4APIURL, gh.App.IntegrationID, []byte(gh.App.PrivateKey), opts...)
+	return newRefreshingClientCreator(delegate, gen), nil
 }
 
 // metricsMiddleware counts each GitHub response by method and status and

@@ -36,8 +36,9 @@ func (a *App) evaluateOnce(ctx context.Context, t prTarget, opts evalOptions) (s
 	if err != nil {
 		return "", fmt.Errorf("installation client %d: %w", t.InstallationID, err)
 	}
-	pol, branch, err := loadPolicy(ctx, gh, t)
+	pol, branch, err := a.policyFor(ctx, gh, t)
 	if err != nil {
+		a.withdrawApproval(ctx, gh, t, err)
 		return "", err
 	}
 	if !pol.found {
@@ -48,6 +49,14 @@ func (a *App) evaluateOnce(ctx context.Context, t prTarget, opts evalOptions) (s
 
 	st, err := loadPRState(ctx, gh, t)
 	if err != nil {
+		if st.pr != nil && st.pr.GetState() == "open" {
+			// Reviews or comments could not be read: a check that passed
+			// before must not keep passing on state nobody has seen.
+			checks := checkPoster{gh: gh, t: t, head: st.pr.GetHead().GetSHA()}
+			if postErr := checks.evaluationError(ctx, err); postErr != nil {
+				logger.Error().Err(postErr).Msg("could not post the error state")
+			}
+		}
 		return "", err
 	}
 	if st.pr.GetState() != "open" {
@@ -80,13 +89,13 @@ func (a *App) evaluateOnce(ctx context.Context, t prTarget, opts evalOptions) (s
 	}
 	decision := policy.Evaluate(facts.Facts)
 
-	requests := a.requestReviews(ctx, gh, t, st.pr, decision)
+	requests := a.requestReviews(ctx, gh, t, st.pr, decision, facts.Facts)
 	if opts.Template {
 		if err := checks.template(ctx, facts.Findings); err != nil {
 			return "", err
 		}
 	}
-	if err := checks.approval(ctx, decision, requests); err != nil {
+	if err := checks.approval(ctx, decision, requests, facts.Ignored); err != nil {
 		return "", err
 	}
 	if pol.rules.AutoMerge && decision.Satisfied() && !st.pr.GetDraft() {
@@ -105,9 +114,32 @@ func (a *App) evaluateOnce(ctx context.Context, t prTarget, opts evalOptions) (s
 	return string(decision.State), nil
 }
 
+// withdrawApproval handles a policy that could not be read: whether the
+// repository holds communications is unknown, so only a PR that already
+// carries commsgate's approval check gets the error state, and a green
+// check never outlives the state it was computed from.
+func (a *App) withdrawApproval(ctx context.Context, gh *github.Client, t prTarget, cause error) {
+	logger := zerolog.Ctx(ctx)
+	pr, _, err := gh.PullRequests.Get(ctx, t.Owner, t.Repo, t.Number)
+	if err != nil || pr.GetState() != "open" {
+		return
+	}
+	checks := checkPoster{gh: gh, t: t, head: pr.GetHead().GetSHA()}
+	existing, err := checks.latest(ctx, CheckApproval)
+	if err != nil || existing == nil {
+		return
+	}
+	if err := checks.evaluationError(ctx, cause); err != nil {
+		logger.Error().Err(err).Msg("could not post the error state")
+	}
+}
+
 // evaluationFacts are the facts plus what only the template check needs.
 type evaluationFacts struct {
 	policy.Facts
+	// Ignored are commands from people who may not use them; the approval
+	// check names them so nobody believes their /hold is in force.
+	Ignored []policy.IgnoredCommand
 }
 
 // gatherFacts reads the communications, the staleness of approvals, the
@@ -137,7 +169,8 @@ func (a *App) gatherFacts(ctx context.Context, gh *github.Client, t prTarget, ru
 	if err != nil {
 		return evaluationFacts{}, err
 	}
-	return evaluationFacts{Facts: policy.Facts{
+	holds := policy.ReplayHolds(comments)
+	return evaluationFacts{Ignored: holds.Ignored, Facts: policy.Facts{
 		Rules:             rules,
 		Author:            st.pr.GetUser().GetLogin(),
 		HeadSHA:           head,
@@ -148,7 +181,7 @@ func (a *App) gatherFacts(ctx context.Context, gh *github.Client, t prTarget, ru
 		Reviews:           reviews,
 		CommsChangedSince: changedSince,
 		TeamMembers:       members,
-		Holds:             policy.ReplayHolds(comments).Active,
+		Holds:             holds.Active,
 		Now:               now,
 	}}, nil
 }

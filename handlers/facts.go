@@ -57,6 +57,49 @@ func loadPolicy(ctx context.Context, gh *github.Client, t prTarget) (repoPolicy,
 	return repoPolicy{found: true, rules: rules, findings: findings}, branch, nil
 }
 
+// policyFor is loadPolicy for events: a repository without a policy file
+// is remembered with its default branch's commit, so that every later event
+// there costs one conditional request for the branch (304, free) instead
+// of a counted 404. GitHub sends no ETag with a 404, so the file lookup
+// itself cannot be made conditional. When the branch moves, the file is
+// read again: adding a policy file takes effect with the next event.
+func (a *App) policyFor(ctx context.Context, gh *github.Client, t prTarget) (repoPolicy, string, error) {
+	key := strings.ToLower(t.Owner + "/" + t.Repo)
+	if t.DefaultBranch != "" {
+		if sha, ok := a.absent.get(key); ok {
+			if head, err := branchHead(ctx, gh, t, t.DefaultBranch); err == nil && head == sha {
+				return repoPolicy{}, t.DefaultBranch, nil
+			}
+			a.absent.drop(key)
+		}
+	}
+	pol, branch, err := loadPolicy(ctx, gh, t)
+	if err != nil || pol.found {
+		return pol, branch, err
+	}
+	// Pin the absence to a commit: read the branch, then confirm the file
+	// is missing at that very commit, so a policy added in between is
+	// never mistaken for none.
+	head, err := branchHead(ctx, gh, t, branch)
+	if err != nil {
+		return pol, branch, nil // not remembered; the next event asks again
+	}
+	at := t
+	at.DefaultBranch = head
+	if again, _, err := loadPolicy(ctx, gh, at); err == nil && !again.found {
+		a.absent.put(key, head)
+	}
+	return pol, branch, nil
+}
+
+func branchHead(ctx context.Context, gh *github.Client, t prTarget, branch string) (string, error) {
+	b, _, err := gh.Repositories.GetBranch(ctx, t.Owner, t.Repo, branch, 0)
+	if err != nil {
+		return "", fmt.Errorf("get branch %s of %s/%s: %w", branch, t.Owner, t.Repo, err)
+	}
+	return b.GetCommit().GetSHA(), nil
+}
+
 // prState is the pull request side of the facts, read in one parallel round.
 type prState struct {
 	pr       *github.PullRequest
@@ -65,11 +108,15 @@ type prState struct {
 	comments []*github.IssueComment
 }
 
+// loadPRState returns the pull request even when another read failed, so
+// the caller can still mark the head commit's check as not evaluated.
 func loadPRState(ctx context.Context, gh *github.Client, t prTarget) (prState, error) {
 	var st prState
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error {
-		pr, _, err := gh.PullRequests.Get(gctx, t.Owner, t.Repo, t.Number)
+		// Not gctx: a failed list must not cancel the read of the head
+		// that the error state is posted on.
+		pr, _, err := gh.PullRequests.Get(ctx, t.Owner, t.Repo, t.Number)
 		if err != nil {
 			return fmt.Errorf("get pull request: %w", err)
 		}
@@ -107,7 +154,7 @@ func loadPRState(ctx context.Context, gh *github.Client, t prTarget) (prState, e
 		return nil
 	})
 	if err := g.Wait(); err != nil {
-		return prState{}, err
+		return prState{pr: st.pr}, err
 	}
 	return st, nil
 }
@@ -170,7 +217,10 @@ func (a *App) readContents(ctx context.Context, gh *github.Client, t prTarget, h
 			changed[sha] = false
 			continue
 		}
-		for _, c := range comms {
+		for i := range comms {
+			// Through a pointer: the head reads above fill in content
+			// concurrently, and a copy of the struct would race with them.
+			c := &comms[i]
 			g.Go(func() error {
 				blob, err := blobAt(gctx, gh, t, c.path, sha)
 				if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -30,6 +31,11 @@ type record struct {
 	Due           time.Time                  `json:"due"`
 	Reminded      bool                       `json:"reminded,omitempty"`
 	Receipts      map[string]publish.Receipt `json:"receipts"`
+	// PR opened the issue; Updates are the pull requests whose updates it
+	// was told about. A resumed run finds its own PR here and says
+	// nothing twice.
+	PR      int   `json:"pr,omitempty"`
+	Updates []int `json:"updates,omitempty"`
 }
 
 func communicationID(t prTarget, path string) string {
@@ -49,6 +55,9 @@ func parseRecord(body string) (*record, bool) {
 	var r record
 	if err := json.Unmarshal([]byte(rest[:end]), &r); err != nil {
 		return nil, false
+	}
+	if r.Receipts == nil {
+		r.Receipts = map[string]publish.Receipt{}
 	}
 	return &r, true
 }
@@ -111,8 +120,12 @@ func (a *App) openFollowUps(ctx context.Context, p *publication) error {
 		}
 		byPath[d.Path][d.Target] = d.Receipt
 	}
-	for path, receipts := range byPath {
-		if _, done := p.ledger.FollowUps[path]; done {
+	for _, path := range sortedKeys(byPath) {
+		receipts := byPath[path]
+		if number, done := p.ledger.FollowUps[path]; done {
+			if err := a.linkLateReceipts(ctx, p, path, number, receipts); err != nil {
+				return err
+			}
 			continue
 		}
 		number, err := a.followUp(ctx, p, path, receipts)
@@ -120,11 +133,50 @@ func (a *App) openFollowUps(ctx context.Context, p *publication) error {
 			return err
 		}
 		p.ledger.FollowUps[path] = number
+		p.ledger.Linked[path] = sortedKeys(receipts)
 		if err := p.save(ctx, "Publishing"); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// linkLateReceipts adds to an existing follow-up the publications that
+// succeeded only on a retry: one comment listing them, and the hidden
+// record updated so a later correction reaches them too.
+func (a *App) linkLateReceipts(ctx context.Context, p *publication, path string, number int, receipts map[string]publish.Receipt) error {
+	linked := map[string]bool{}
+	for _, name := range p.ledger.Linked[path] {
+		linked[name] = true
+	}
+	late := map[string]publish.Receipt{}
+	for name, r := range receipts {
+		if !linked[name] {
+			late[name] = r
+		}
+	}
+	if len(late) == 0 {
+		return nil
+	}
+	issue, _, err := p.gh.Issues.Get(ctx, p.t.Owner, p.t.Repo, number)
+	if err != nil {
+		return fmt.Errorf("read follow-up #%d: %w", number, err)
+	}
+	if rec, ok := parseRecord(issue.GetBody()); ok {
+		for name, r := range late {
+			rec.Receipts[name] = r
+		}
+		body := withRecord(issue.GetBody(), rec)
+		if _, _, err := p.gh.Issues.Edit(ctx, p.t.Owner, p.t.Repo, number, &github.IssueRequest{Body: &body}); err != nil {
+			return fmt.Errorf("update follow-up #%d: %w", number, err)
+		}
+	}
+	comment := "**Also published** after a retry:\n\n" + receiptList(late)
+	if _, _, err := p.gh.Issues.CreateComment(ctx, p.t.Owner, p.t.Repo, number, &github.IssueComment{Body: github.String(comment)}); err != nil {
+		return fmt.Errorf("comment on follow-up #%d: %w", number, err)
+	}
+	p.ledger.Linked[path] = sortedKeys(receipts)
+	return p.save(ctx, "Publishing")
 }
 
 func (a *App) followUp(ctx context.Context, p *publication, path string, receipts map[string]publish.Receipt) (int, error) {
@@ -139,23 +191,31 @@ func (a *App) followUp(ctx context.Context, p *publication, path string, receipt
 	}
 	doc, _ := policy.ParseDocument(path, content)
 	if existing != nil {
-		// An update: the record gains the new receipts; the issue gets a
-		// dated comment linking them.
+		number := p.pr.GetNumber()
+		if existing.PR == number || slices.Contains(existing.Updates, number) {
+			// An earlier run of this publication opened the issue or told
+			// it about this update, then stopped before recording it.
+			return issue.GetNumber(), nil
+		}
+		// An update: the record gains the new receipts and this PR, then
+		// the issue gets a dated comment linking them. Record first: a
+		// crash between the two costs the comment, never doubles it.
 		for k, v := range receipts {
 			existing.Receipts[k] = v
 		}
-		comment := fmt.Sprintf("**Updated (%s)** by #%d: %s\n\n%s", p.now.UTC().Format("January 2, 2006"), p.pr.GetNumber(), p.pr.GetTitle(), receiptList(receipts))
-		if _, _, err := p.gh.Issues.CreateComment(ctx, p.t.Owner, p.t.Repo, issue.GetNumber(), &github.IssueComment{Body: github.String(comment)}); err != nil {
-			return 0, fmt.Errorf("comment on follow-up #%d: %w", issue.GetNumber(), err)
-		}
+		existing.Updates = append(existing.Updates, number)
 		body := withRecord(issue.GetBody(), existing)
 		if _, _, err := p.gh.Issues.Edit(ctx, p.t.Owner, p.t.Repo, issue.GetNumber(), &github.IssueRequest{Body: &body}); err != nil {
 			return 0, fmt.Errorf("update follow-up #%d: %w", issue.GetNumber(), err)
 		}
+		comment := fmt.Sprintf("**Updated (%s)** by #%d: %s\n\n%s", p.mergedAt().UTC().Format("January 2, 2006"), number, p.pr.GetTitle(), receiptList(receipts))
+		if _, _, err := p.gh.Issues.CreateComment(ctx, p.t.Owner, p.t.Repo, issue.GetNumber(), &github.IssueComment{Body: github.String(comment)}); err != nil {
+			return 0, fmt.Errorf("comment on follow-up #%d: %w", issue.GetNumber(), err)
+		}
 		return issue.GetNumber(), nil
 	}
 	due := p.now.Add(p.rules.FollowUp.After)
-	rec := &record{Communication: id, Path: path, Due: due, Receipts: receipts}
+	rec := &record{Communication: id, Path: path, Due: due, Receipts: receipts, PR: p.pr.GetNumber()}
 	body := followUpBody(doc, p.pr.GetNumber(), due, receipts) + "\n" + rec.marker() + "\n"
 	req := &github.IssueRequest{
 		Title:     github.String("Follow-up: " + doc.Title),

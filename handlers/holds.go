@@ -64,7 +64,7 @@ func (a *App) mayHold(ctx context.Context, gh *github.Client, t prTarget, rules 
 // authorizedForHolds answers mayHold for a comment event, loading the
 // policy and the teams it needs (all cached).
 func (a *App) authorizedForHolds(ctx context.Context, gh *github.Client, t prTarget, user string) (bool, error) {
-	pol, _, err := loadPolicy(ctx, gh, t)
+	pol, _, err := a.policyFor(ctx, gh, t)
 	if err != nil {
 		return false, err
 	}

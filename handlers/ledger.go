@@ -24,13 +24,27 @@ const (
 	deliverySucceeded = "succeeded"
 	deliveryFailed    = "failed"
 	deliveryRefused   = "refused"
+	// deliverySending is recorded before a send starts. Found on a later
+	// run, it means a process stopped mid-send: the target may or may not
+	// have received the notice (see publication.resumeDelivery).
+	deliverySending = "sending"
 )
 
 type ledger struct {
-	Version    int                        `json:"version"`
-	PR         int                        `json:"pr"`
+	Version int `json:"version"`
+	PR      int `json:"pr"`
+	// Saved is when the ledger was last written. A publication still in
+	// progress whose ledger has not been written for publicationLease was
+	// interrupted (a crash, a restart) and the sweeper resumes it.
+	Saved time.Time `json:"saved"`
+	// Owner is the token of the process publishing (see openLedger).
+	Owner      string                     `json:"owner,omitempty"`
 	Deliveries map[string]*targetDelivery `json:"deliveries"`
 	FollowUps  map[string]int             `json:"follow_ups,omitempty"` // path → issue number
+	// Linked are the targets each follow-up issue already links (path →
+	// target names), so a target that succeeds only on a retry is added to
+	// the follow-up once, and the others are not repeated.
+	Linked map[string][]string `json:"linked,omitempty"`
 }
 
 type targetDelivery struct {
@@ -41,13 +55,19 @@ type targetDelivery struct {
 	Receipt  publish.Receipt `json:"receipt,omitempty"`
 	Attempts int             `json:"attempts"`
 	Error    string          `json:"error,omitempty"`
-	At       time.Time       `json:"at"`
+	// Retryable marks a failure that may pass with time (a 5xx, a
+	// timeout); the sweeper retries those with backoff.
+	Retryable bool `json:"retryable,omitempty"`
+	// Note explains an outcome that needs a word, e.g. a send repeated
+	// after an interruption.
+	Note string    `json:"note,omitempty"`
+	At   time.Time `json:"at"`
 }
 
 func deliveryKey(path, target string) string { return path + "#" + target }
 
 func newLedger(pr int) *ledger {
-	return &ledger{Version: 1, PR: pr, Deliveries: map[string]*targetDelivery{}, FollowUps: map[string]int{}}
+	return &ledger{Version: 1, PR: pr, Deliveries: map[string]*targetDelivery{}, FollowUps: map[string]int{}, Linked: map[string][]string{}}
 }
 
 // parseLedger reads the ledger out of a check run's text. A run without
@@ -73,6 +93,9 @@ func parseLedger(text string, pr int) (*ledger, error) {
 	if l.FollowUps == nil {
 		l.FollowUps = map[string]int{}
 	}
+	if l.Linked == nil {
+		l.Linked = map[string][]string{}
+	}
 	return l, nil
 }
 
@@ -92,6 +115,9 @@ func (l *ledger) text() (string, error) {
 		outcome := d.Status
 		if d.Error != "" {
 			outcome += ": " + strings.ReplaceAll(d.Error, "|", "\\|")
+		}
+		if d.Note != "" {
+			outcome += " (" + strings.ReplaceAll(d.Note, "|", "\\|") + ")"
 		}
 		fmt.Fprintf(&b, "| `%s` | %s (%s) | %s | %s |\n", d.Path, d.Target, d.Kind, outcome, where)
 	}

@@ -35,6 +35,10 @@ type publication struct {
 	run      *github.CheckRun
 	ledger   *ledger
 	now      time.Time
+	// unsaved is set once writing the ledger failed.
+	unsaved bool
+	// owner is this process's claim on the ledger.
+	owner string
 }
 
 func (a *App) publishMerged(ctx context.Context, t prTarget) error {
@@ -66,14 +70,29 @@ func (a *App) publishMerged(ctx context.Context, t prTarget) error {
 		logger.Info().Str("base", pr.GetBase().GetRef()).Msg("merged into a branch other than the default: nothing is published")
 		return nil
 	}
+	now := a.now()
 	if pol.broken() {
+		// Without a policy nothing can be checked, so nothing goes out;
+		// say so on the merge commit when the merge carried a notice (by
+		// the broken file's comms folder if it has one, else the default).
+		rules := pol.rules
+		if rules == nil {
+			rules = policy.DefaultRules()
+		}
+		if comms, _ := changedFiles(rules, st.files); len(comms) == 0 {
+			return nil
+		}
+		p := &publication{app: a, gh: gh, t: t, pr: pr, now: now}
+		reason := fmt.Sprintf("%s on %s is broken, so nothing was published. Fix it, then press **Retry failed**.", PolicyPath, branch)
+		if err := p.refuseAll(ctx, reason); err != nil {
+			return err
+		}
 		return fmt.Errorf("policy file on %s is broken: publication of #%d waits until it is fixed and retried", branch, t.Number)
 	}
 	comms, _ := changedFiles(pol.rules, st.files)
 	if len(comms) == 0 {
 		return nil
 	}
-	now := a.now()
 	facts, err := a.gatherFacts(ctx, gh, t, pol.rules, st, comms, false, now)
 	if err != nil {
 		return err
@@ -93,67 +112,17 @@ func (a *App) publishMerged(ctx context.Context, t prTarget) error {
 	}
 	var errs []error
 	for _, c := range comms {
-		errs = append(errs, p.publishFile(ctx, c.path, statuses[c.path]))
+		if err := p.publishFile(ctx, c.path, statuses[c.path]); err != nil {
+			errs = append(errs, err)
+			if p.unsaved {
+				// The ledger could not be written: stop rather than send
+				// what no later run could know about.
+				return errors.Join(errs...)
+			}
+		}
 	}
 	errs = append(errs, p.finish(ctx))
 	return errors.Join(errs...)
-}
-
-// openLedger finds or creates the commsgate/publish check run of the merge
-// commit. When two replicas create one at the same moment, the run with
-// the lowest id owns the publication and the other stands down.
-func (p *publication) openLedger(ctx context.Context) (bool, error) {
-	runs, err := p.publishRuns(ctx)
-	if err != nil {
-		return false, err
-	}
-	if len(runs) == 0 {
-		l := newLedger(p.t.Number)
-		text, err := l.text()
-		if err != nil {
-			return false, err
-		}
-		created, _, err := p.gh.Checks.CreateCheckRun(ctx, p.t.Owner, p.t.Repo, github.CreateCheckRunOptions{
-			Name: CheckPublish, HeadSHA: p.pr.GetMergeCommitSHA(), Status: github.String("in_progress"),
-			Output: &github.CheckRunOutput{Title: github.String("Publishing"), Summary: github.String(p.summary(l)), Text: github.String(text)},
-		})
-		if err != nil {
-			return false, fmt.Errorf("create %s check run: %w", CheckPublish, err)
-		}
-		if runs, err = p.publishRuns(ctx); err != nil {
-			return false, err
-		}
-		if len(runs) == 0 || runs[0].GetID() != created.GetID() {
-			return false, nil
-		}
-	}
-	p.run = runs[0]
-	l, err := parseLedger(p.run.GetOutput().GetText(), p.t.Number)
-	if err != nil {
-		// A ledger we cannot read could hide a delivery already made;
-		// publishing again might send it twice. Stop and say so.
-		return false, fmt.Errorf("%s check run %d: %w", CheckPublish, p.run.GetID(), err)
-	}
-	p.ledger = l
-	return true, nil
-}
-
-// publishRuns lists the publish check runs of the merge commit, oldest first.
-func (p *publication) publishRuns(ctx context.Context) ([]*github.CheckRun, error) {
-	list, _, err := p.gh.Checks.ListCheckRunsForRef(ctx, p.t.Owner, p.t.Repo, p.pr.GetMergeCommitSHA(), &github.ListCheckRunsOptions{
-		CheckName: github.String(CheckPublish), Filter: github.String("all"),
-	})
-	if err != nil {
-		return nil, fmt.Errorf("list %s check runs: %w", CheckPublish, err)
-	}
-	var runs []*github.CheckRun
-	for _, r := range list.CheckRuns {
-		if r.GetName() == CheckPublish {
-			runs = append(runs, r)
-		}
-	}
-	sort.Slice(runs, func(i, j int) bool { return runs[i].GetID() < runs[j].GetID() })
-	return runs, nil
 }
 
 // publishFile delivers one communication to each of its channels that has
@@ -169,7 +138,9 @@ func (p *publication) publishFile(ctx context.Context, path, status string) erro
 
 	var update *publish.UpdateInfo
 	if status == "modified" || status == "renamed" {
-		update = &publish.UpdateInfo{Date: p.now, Changes: fmt.Sprintf("Changed by #%d: %s", p.pr.GetNumber(), p.pr.GetTitle())}
+		// Dated by the merge, not by this run: a resumed or retried run
+		// must produce the same delivery ids as the first one did.
+		update = &publish.UpdateInfo{Date: p.mergedAt(), Changes: fmt.Sprintf("Changed by #%d: %s", p.pr.GetNumber(), p.pr.GetTitle())}
 		record, _, err := p.app.findRecord(ctx, p.gh, p.t, p.rules, communicationID(p.t, path))
 		if err != nil {
 			return err
@@ -196,40 +167,78 @@ func (p *publication) publishFile(ctx context.Context, path, status string) erro
 			d = &targetDelivery{Path: path, Target: channel}
 			p.ledger.Deliveries[key] = d
 		}
+		interrupted := d.Status == deliverySending
 		target, known := p.rules.Targets[channel]
 		d.Kind = string(target.Kind)
 		d.At = p.app.now()
+		d.Note = ""
 		switch {
 		case refusal != "":
 			d.Status, d.Error = deliveryRefused, refusal
 		case !known:
 			d.Status, d.Error = deliveryFailed, fmt.Sprintf("no publish target named %q in %s", channel, PolicyPath)
 		default:
-			p.deliver(ctx, d, target, notice)
+			// Record the attempt before making it: if this process stops
+			// mid-send, the next run knows the target may have it.
+			d.Status, d.Error = deliverySending, ""
+			if err := p.save(ctx, "Publishing"); err != nil {
+				return errors.Join(append(errs, err)...)
+			}
+			p.deliver(ctx, d, target, notice, interrupted)
 			if d.Status == deliverySucceeded && notice.URL == "" {
 				notice.URL = d.Receipt.URL
 			}
 		}
 		p.observe(d)
-		errs = append(errs, p.save(ctx, "Publishing"))
+		if err := p.save(ctx, "Publishing"); err != nil {
+			// Without a record of this outcome, going on could send what
+			// a later run cannot know was sent. Stop; the sweeper resumes.
+			return errors.Join(append(errs, err)...)
+		}
 	}
 	return errors.Join(errs...)
 }
 
-func (p *publication) deliver(ctx context.Context, d *targetDelivery, target policy.Target, n publish.Notice) {
+// deliveryFinder is implemented by senders that can tell whether a
+// delivery already reached the target (a GitHub issue carries a marker).
+type deliveryFinder interface {
+	Delivered(ctx context.Context, n publish.Notice) (publish.Receipt, bool, error)
+}
+
+func (p *publication) deliver(ctx context.Context, d *targetDelivery, target policy.Target, n publish.Notice, interrupted bool) {
 	sender, err := p.app.senderFor(p.gh, target)
 	if err != nil {
 		d.Status, d.Error = deliveryFailed, err.Error()
 		return
 	}
+	if interrupted {
+		// An earlier run stopped between recording this send and its
+		// outcome. Where the target can be asked, ask; elsewhere send
+		// again under the same delivery id, which receivers can use to
+		// drop the repeat (Message-ID, the webhook delivery header).
+		if finder, ok := sender.(deliveryFinder); ok {
+			receipt, found, err := finder.Delivered(ctx, n)
+			if err != nil {
+				d.Status, d.Error = deliveryFailed, err.Error()
+				return
+			}
+			if found {
+				d.Status, d.Error, d.Receipt = deliverySucceeded, "", receipt
+				d.Note = "found already delivered after an interrupted run"
+				return
+			}
+		} else {
+			d.Note = "sent again after an interrupted run, under the same delivery id " + n.DeliveryID(d.Target)
+		}
+	}
 	receipt, attempts, err := p.app.sendWithRetry(ctx, sender, n)
 	d.Attempts += attempts
 	if err != nil {
-		d.Status, d.Error = deliveryFailed, err.Error()
+		d.Status, d.Error, d.Retryable = deliveryFailed, err.Error(), publish.IsRetryable(err)
 		zerolog.Ctx(ctx).Warn().Err(err).Str("target", d.Target).Str("path", d.Path).Msg("delivery failed")
 		return
 	}
-	d.Status, d.Error, d.Receipt = deliverySucceeded, "", receipt
+	d.Status, d.Error, d.Retryable, d.Receipt = deliverySucceeded, "", false, receipt
 	zerolog.Ctx(ctx).Info().Str("target", d.Target).Str("path", d.Path).Str("receipt", receipt.ID).Msg("published")
 }
 
@@ -259,6 +268,15 @@ func (p *publication) refusal(doc *policy.Document, findings []policy.Finding) s
 	return ""
 }
 
+// mergedAt is when the pull request was merged, the date an update
+// carries; the run's clock only when GitHub did not say.
+func (p *publication) mergedAt() time.Time {
+	if at := p.pr.GetMergedAt(); !at.IsZero() {
+		return at.Time
+	}
+	return p.now
+}
+
 // audit records which stage was approved by whom, at which commit.
 func (p *publication) audit() publish.Audit {
 	a := publish.Audit{PR: p.pr.GetNumber(), Commit: p.pr.GetHead().GetSHA(), Tier: p.decision.Tier.Tier}
@@ -271,6 +289,7 @@ func (p *publication) audit() publish.Audit {
 // save writes the ledger back to the check run. Called after every
 // delivery, so a restart resumes exactly where this one stopped.
 func (p *publication) save(ctx context.Context, title string) error {
+	p.ledger.Saved = p.app.now()
 	text, err := p.ledger.text()
 	if err != nil {
 		return err
@@ -280,6 +299,7 @@ func (p *publication) save(ctx context.Context, title string) error {
 		Output: &github.CheckRunOutput{Title: github.String(title), Summary: github.String(p.summary(p.ledger)), Text: github.String(text)},
 	})
 	if err != nil {
+		p.unsaved = true
 		return fmt.Errorf("record publication in check run %d: %w", p.run.GetID(), err)
 	}
 	return nil
@@ -294,26 +314,93 @@ func (p *publication) finish(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	opts := github.UpdateCheckRunOptions{
-		Name:   CheckPublish,
-		Status: github.String("completed"),
-		Output: &github.CheckRunOutput{Summary: github.String(p.summary(p.ledger)), Text: github.String(text)},
+	done := publishRunCompletion{
+		Name: CheckPublish, Status: "completed",
+		Output:  &github.CheckRunOutput{Summary: github.String(p.summary(p.ledger)), Text: github.String(text)},
+		Actions: []*github.CheckRunAction{},
 	}
 	if failed+refused == 0 {
-		opts.Conclusion = github.String("success")
-		opts.Output.Title = github.String(fmt.Sprintf("Published: %d deliveries", succeeded))
+		done.Conclusion = "success"
+		done.Output.Title = github.String(fmt.Sprintf("Published: %d deliveries", succeeded))
 	} else {
-		opts.Conclusion = github.String("failure")
-		opts.Output.Title = github.String(fmt.Sprintf("%d published, %d failed, %d refused", succeeded, failed, refused))
-		opts.Actions = []*github.CheckRunAction{{
+		done.Conclusion = "failure"
+		done.Output.Title = github.String(fmt.Sprintf("%d published, %d failed, %d refused", succeeded, failed, refused))
+		done.Actions = []*github.CheckRunAction{{
 			Label: "Retry failed", Identifier: retryFailedAction,
 			Description: "Send again to the targets that failed",
 		}}
 	}
-	if _, _, err := p.gh.Checks.UpdateCheckRun(ctx, p.t.Owner, p.t.Repo, p.run.GetID(), opts); err != nil {
-		return errors.Join(followErr, fmt.Errorf("complete %s check run: %w", CheckPublish, err))
+	if err := p.complete(ctx, done); err != nil {
+		return errors.Join(followErr, err)
 	}
 	return followErr
+}
+
+// refuseAll completes the publish check as refused as a whole, with the
+// reason and a "Retry failed" button, leaving any ledger as it was.
+func (p *publication) refuseAll(ctx context.Context, reason string) error {
+	owner, err := p.openLedger(ctx)
+	if err != nil || !owner {
+		return err
+	}
+	text, err := p.ledger.text()
+	if err != nil {
+		return err
+	}
+	return p.complete(ctx, publishRunCompletion{
+		Name: CheckPublish, Status: "completed", Conclusion: "failure",
+		Output: &github.CheckRunOutput{
+			Title: github.String("Not published"), Summary: github.String(reason), Text: github.String(text),
+		},
+		Actions: []*github.CheckRunAction{{
+			Label: "Retry failed", Identifier: retryFailedAction,
+			Description: "Publish once the cause is fixed",
+		}},
+	})
+}
+
+// publishRunCompletion is the update that completes the publish check.
+// Unlike go-github's options it always sends "actions", because an empty
+// list is what removes the "Retry failed" button once a retry succeeded.
+type publishRunCompletion struct {
+	Name       string                   `json:"name"`
+	Status     string                   `json:"status"`
+	Conclusion string                   `json:"conclusion"`
+	Output     *github.CheckRunOutput   `json:"output"`
+	Actions    []*github.CheckRunAction `json:"actions"`
+}
+
+// complete writes the final state to the ledger's run and to any other
+// publish run of the merge commit (one a process created at the same
+// moment and then stood down from), so whichever GitHub shows agrees.
+func (p *publication) complete(ctx context.Context, done publishRunCompletion) error {
+	if err := p.completeRun(ctx, p.run.GetID(), done); err != nil {
+		return err
+	}
+	runs, err := p.publishRuns(ctx)
+	if err != nil {
+		return err
+	}
+	for _, r := range runs {
+		if r.GetID() != p.run.GetID() {
+			if err := p.completeRun(ctx, r.GetID(), done); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (p *publication) completeRun(ctx context.Context, id int64, done publishRunCompletion) error {
+	u := fmt.Sprintf("repos/%s/%s/check-runs/%d", p.t.Owner, p.t.Repo, id)
+	req, err := p.gh.NewRequest("PATCH", u, done)
+	if err != nil {
+		return fmt.Errorf("complete %s check run: %w", CheckPublish, err)
+	}
+	if _, err := p.gh.Do(ctx, req, nil); err != nil {
+		return fmt.Errorf("complete %s check run: %w", CheckPublish, err)
+	}
+	return nil
 }
 
 const retryFailedAction = "retry-failed"
@@ -322,7 +409,7 @@ func (p *publication) summary(l *ledger) string {
 	succeeded, failed, refused := l.counts()
 	s := fmt.Sprintf("Merge of #%d at `%s`: %d delivered, %d failed, %d refused.\n\n", p.t.Number, shortSHA(p.pr.GetMergeCommitSHA()), succeeded, failed, refused)
 	if failed > 0 {
-		s += "Failed deliveries were retried with backoff. Press **Retry failed** to try them again; targets that already succeeded are never sent twice.\n"
+		s += "Failed deliveries were retried with backoff; temporary failures are retried again automatically, with growing pauses, for two days. Press **Retry failed** to try them now; targets that already succeeded are never sent twice.\n"
 	}
 	if refused > 0 {
 		s += "Refused deliveries were held back on purpose; the table says why.\n"

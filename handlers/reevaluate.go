@@ -51,7 +51,7 @@ func (a *App) reevaluateInstallation(ctx context.Context, installationID int64, 
 
 func (a *App) reevaluateRepo(ctx context.Context, gh *github.Client, installationID int64, repo *github.Repository, sel reevaluation) error {
 	base := targetOf(installationID, repo, 0)
-	pol, _, err := loadPolicy(ctx, gh, base)
+	pol, _, err := a.policyFor(ctx, gh, base)
 	if err != nil {
 		return err
 	}

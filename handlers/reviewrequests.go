@@ -36,14 +36,11 @@ func (o reviewRequestOutcome) markdown() string {
 }
 
 // requestReviews asks the teams the decision names for a review, skipping
-// teams already requested (no re-request spam). GitHub can only request
-// teams of the repository's own organisation that can see the repository.
-func (a *App) requestReviews(ctx context.Context, gh *github.Client, t prTarget, pr *github.PullRequest, d policy.Decision) reviewRequestOutcome {
+// teams already asked (no re-request spam). GitHub can only request teams
+// of the repository's own organisation that can see the repository.
+func (a *App) requestReviews(ctx context.Context, gh *github.Client, t prTarget, pr *github.PullRequest, d policy.Decision, facts policy.Facts) reviewRequestOutcome {
 	var out reviewRequestOutcome
-	already := map[string]bool{}
-	for _, team := range pr.RequestedTeams {
-		already[strings.ToLower(t.Owner+"/"+team.GetSlug())] = true
-	}
+	already := alreadyAsked(t, pr, facts)
 	var slugs []string
 	for _, team := range d.RequestTeams {
 		org, slug, ok := strings.Cut(team, "/")
@@ -86,6 +83,32 @@ func (a *App) requestReviews(ctx context.Context, gh *github.Client, t prTarget,
 		out.failed = append(out.failed, fmt.Sprintf("`%s/%s`: %s", t.Owner, s, requestFailure(err)))
 	}
 	return out
+}
+
+// alreadyAsked is every team that is requested now or that has already
+// answered: GitHub drops a team's request as soon as one member reviews on
+// its behalf, so a team with a reviewing member was asked before and
+// asking again would only notify everyone in it once more.
+func alreadyAsked(t prTarget, pr *github.PullRequest, facts policy.Facts) map[string]bool {
+	already := map[string]bool{}
+	for _, team := range pr.RequestedTeams {
+		already[strings.ToLower(t.Owner+"/"+team.GetSlug())] = true
+	}
+	reviewed := map[string]bool{}
+	for _, r := range facts.Reviews {
+		if r.State != policy.ReviewPending && !strings.EqualFold(r.User, facts.Author) {
+			reviewed[strings.ToLower(r.User)] = true
+		}
+	}
+	for team, members := range facts.TeamMembers {
+		for _, m := range members {
+			if reviewed[strings.ToLower(m)] {
+				already[strings.ToLower(team)] = true
+				break
+			}
+		}
+	}
+	return already
 }
 
 func requestFailure(err error) string {

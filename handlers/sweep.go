@@ -47,7 +47,9 @@ func (s *Sweeper) Run(ctx context.Context) {
 	}
 }
 
-// SweepOnce evaluates every open PR of every installation once.
+// SweepOnce evaluates every open PR of every installation once, resumes
+// publications a stopped process left unfinished, and reminds follow-ups
+// that are due.
 func (s *Sweeper) SweepOnce(ctx context.Context) error {
 	gh, err := s.app.clients.NewAppClient()
 	if err != nil {
@@ -65,6 +67,7 @@ func (s *Sweeper) SweepOnce(ctx context.Context) error {
 		errs = append(errs, s.app.reevaluateInstallation(ictx, inst.GetID(), reevaluation{
 			options: evalOptions{Reason: "sweep"},
 		}))
+		errs = append(errs, s.app.resumePublications(ictx, inst.GetID()))
 		errs = append(errs, s.app.remindFollowUps(ictx, inst.GetID()))
 	}
 	return errors.Join(errs...)

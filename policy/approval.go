@@ -307,7 +307,7 @@ func publishStep(f Facts) string {
 	}
 	followUp := ""
 	if fu := f.Rules.FollowUp; fu.Enabled {
-		followUp = ", and opens a follow-up issue " + humanDuration(fu.After) + " later"
+		followUp = ", and opens a follow-up issue due " + humanDuration(fu.After) + " after publication"
 	}
 	if f.Rules.AutoMerge {
 		return fmt.Sprintf("commsgate then merges the pull request and publishes to %s, once each%s.", where, followUp)

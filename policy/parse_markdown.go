@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 
@@ -23,6 +24,13 @@ var htmlComment = regexp.MustCompile(`(?s)<!--.*?-->`)
 func (p *docParser) parseBody(body []byte, firstLine int) {
 	ix := newLineIndex(string(body), firstLine)
 	p.doc.parsed.body = ix
+	if line, depth := deepestNesting(body); depth > maxBlockNesting {
+		// CommonMark parsers spend quadratic time on thousands of nested
+		// lists or quotes; no notice needs more than a handful.
+		p.add(Pos{Line: firstLine + line, Column: 1}, RuleMarkdownTooDeep, fmt.Sprintf(
+			"this line nests %d lists or quotes; at most %d are allowed: flatten it", depth, maxBlockNesting))
+		return
+	}
 	root := parseMarkdown(body)
 	if root == nil {
 		return
@@ -59,6 +67,52 @@ func (p *docParser) parseBody(body []byte, firstLine int) {
 			Markdown: strings.TrimSpace(markdown),
 		})
 	}
+}
+
+// maxBlockNesting bounds how deeply lists and block quotes may nest.
+const maxBlockNesting = 32
+
+// deepestNesting returns the 0-based line with the most container markers
+// ("> ", "- ", "* ", "+ ", "1. ", "1) ") at its start, and that count. It
+// reads each byte once.
+func deepestNesting(body []byte) (line, depth int) {
+	current, lineNo := 0, 0
+	atStart := true
+	for i := 0; i < len(body); i++ {
+		c := body[i]
+		if c == '\n' {
+			lineNo++
+			current, atStart = 0, true
+			continue
+		}
+		if !atStart {
+			continue
+		}
+		switch {
+		case c == ' ' || c == '\t':
+		case c == '>':
+			current++
+		case (c == '-' || c == '*' || c == '+') && i+1 < len(body) && (body[i+1] == ' ' || body[i+1] == '\t'):
+			current++
+		case c >= '0' && c <= '9':
+			j := i
+			for j < len(body) && j-i < 9 && body[j] >= '0' && body[j] <= '9' {
+				j++
+			}
+			if j+1 < len(body) && (body[j] == '.' || body[j] == ')') && (body[j+1] == ' ' || body[j+1] == '\t') {
+				current++
+				i = j
+			} else {
+				atStart = false
+			}
+		default:
+			atStart = false
+		}
+		if current > depth {
+			line, depth = lineNo, current
+		}
+	}
+	return line, depth
 }
 
 // parseMarkdown parses CommonMark; a parser bug on hostile input becomes

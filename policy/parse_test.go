@@ -162,24 +162,51 @@ func TestParseDocumentRefusesHugeFiles(t *testing.T) {
 	}
 }
 
-// Inputs that could make a naive scan quadratic must stay fast.
-func TestParseDocumentStaysLinear(t *testing.T) {
-	for name, content := range map[string]string{
-		"summary of dots":     "---\nsummary: " + strings.Repeat(".", 60000) + "\n---\n",
-		"many sections":       "---\ntitle: x\n---\n" + strings.Repeat("## a\n<!-- x -->\n", 4000),
-		"many gaps":           "---\ntitle: x\n---\n" + strings.Repeat("`a` <b> ", 8000),
-		"many code spans":     "---\ntitle: x\n---\n" + strings.Repeat("`a` $B ", 8000),
-		"long unknown key":    "---\n" + strings.Repeat("k", 60000) + ": 1\n---\n",
-		"long enum value":     "---\npriority: " + strings.Repeat("p", 60000) + "\n---\n",
-		"many invisible":      "---\ntitle: x\n---\n" + strings.Repeat("\u200B", 30000),
-		"deep markdown lists": "---\ntitle: x\n---\n" + strings.Repeat("- ", 5000) + "x\n",
-	} {
+// hostileDocuments could make a naive scan quadratic. Their cost is
+// measured by BenchmarkParseHostile; tests only check the answers.
+var hostileDocuments = map[string]string{
+	"summary of dots":     "---\nsummary: " + strings.Repeat(".", 60000) + "\n---\n",
+	"many sections":       "---\ntitle: x\n---\n" + strings.Repeat("## a\n<!-- x -->\n", 4000),
+	"many gaps":           "---\ntitle: x\n---\n" + strings.Repeat("`a` <b> ", 8000),
+	"many code spans":     "---\ntitle: x\n---\n" + strings.Repeat("`a` $B ", 8000),
+	"long unknown key":    "---\n" + strings.Repeat("k", 60000) + ": 1\n---\n",
+	"long enum value":     "---\npriority: " + strings.Repeat("p", 60000) + "\n---\n",
+	"many invisible":      "---\ntitle: x\n---\n" + strings.Repeat("\u200B", 30000),
+	"deep markdown lists": "---\ntitle: x\n---\n" + strings.Repeat("- ", 5000) + "x\n",
+	"deep quotes":         "---\ntitle: x\n---\n" + strings.Repeat("> ", 5000) + "x\n",
+}
+
+func TestParseHostileDocuments(t *testing.T) {
+	for name, content := range hostileDocuments {
 		t.Run(name, func(t *testing.T) {
-			start := time.Now()
-			doc, _ := ParseDocument("comms/x.md", []byte(content))
-			ValidateDocument(doc, testRules())
-			if elapsed := time.Since(start); elapsed > 2*time.Second {
-				t.Errorf("took %v", elapsed)
+			doc, findings := ParseDocument("comms/x.md", []byte(content))
+			findings = append(findings, ValidateDocument(doc, testRules())...)
+			if !HasErrors(findings) {
+				t.Fatalf("hostile input passed without an error")
+			}
+		})
+	}
+}
+
+func TestDeepNestingIsRefusedBeforeMarkdownParsing(t *testing.T) {
+	_, findings := ParseDocument("comms/x.md", []byte(hostileDocuments["deep markdown lists"]))
+	requireFinding(t, findings, RuleMarkdownTooDeep, 4, 1, "at most 32")
+	// Ordinary nesting is fine.
+	ok := "---\ntitle: x\n---\n## Summary\n\n- a\n  - b\n    1. c\n       > d\n"
+	_, findings = ParseDocument("comms/x.md", []byte(ok))
+	for _, f := range findings {
+		if f.Rule == RuleMarkdownTooDeep {
+			t.Fatalf("four levels of nesting were refused: %v", f)
+		}
+	}
+}
+
+func BenchmarkParseHostile(b *testing.B) {
+	for name, content := range hostileDocuments {
+		b.Run(name, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				doc, _ := ParseDocument("comms/x.md", []byte(content))
+				ValidateDocument(doc, testRules())
 			}
 		})
 	}

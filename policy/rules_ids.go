@@ -43,4 +43,5 @@ const (
 	RuleTitleTooLong     = "title-too-long"
 	RuleSummaryTooLong   = "summary-too-long"
 	RuleFileTooLarge     = "file-too-large"
+	RuleMarkdownTooDeep  = "markdown-too-deep"
 )

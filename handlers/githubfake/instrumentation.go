@@ -89,6 +89,17 @@ func (s *Server) RequestKeys() []string {
 	return slices.Sorted(maps.Keys(s.CountsByPath()))
 }
 
+// TakeRequests returns the request log and empties it in one step, so a
+// long-running load driver can count every request without the log
+// growing and without losing requests between a read and a reset.
+func (s *Server) TakeRequests() []Request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	log := s.log
+	s.log = nil
+	return log
+}
+
 // ResetRequests forgets the request log, so a test can measure the
 // requests one event costs.
 func (s *Server) ResetRequests() {

@@ -204,3 +204,19 @@ func TestConcurrentClients(t *testing.T) {
 		t.Errorf("reviews = %d, want 10", got)
 	}
 }
+
+func TestTakeRequestsEmptiesTheLog(t *testing.T) {
+	w := newWorld(t)
+	client := tokenClient(t, w.srv, w.inst.ID)
+	w.srv.ResetRequests()
+	if _, _, err := client.Repositories.Get(context.Background(), "kubernetes", "sig-comms"); err != nil {
+		t.Fatal(err)
+	}
+	taken := w.srv.TakeRequests()
+	if len(taken) != 1 || taken[0].Key() != "GET /repos/kubernetes/sig-comms" {
+		t.Fatalf("took %v, want the one repository GET", taken)
+	}
+	if left := w.srv.Requests(); len(left) != 0 {
+		t.Errorf("after TakeRequests the log still holds %d requests", len(left))
+	}
+}

@@ -48,9 +48,10 @@ auto_merge: %t
 `, autoMerge)
 }
 
-// seed creates the community in the fake GitHub.
-func seed(gh *githubfake.Server, autoMerge bool, extraFiles map[string]string) {
-	teams := map[string][]string{
+// Teams maps each team of the sandbox community ("org/slug") to its
+// members, as seeded in the fake GitHub.
+func Teams() map[string][]string {
+	return map[string][]string{
 		"example/sig-node-leads":              SIGNodeLeads,
 		"example/sig-auth-leads":              SIGAuthLeads,
 		"example/contribex-comms":             CommsTeam,
@@ -58,6 +59,11 @@ func seed(gh *githubfake.Server, autoMerge bool, extraFiles map[string]string) {
 		"example/security-response-committee": ResponseTeam,
 		"example/steering-committee":          Steering,
 	}
+}
+
+// seed creates the community in the fake GitHub.
+func seed(gh *githubfake.Server, autoMerge bool, extraFiles map[string]string) {
+	teams := Teams()
 	files := map[string]string{
 		".github/commsgate.yml": Policy(autoMerge),
 		"comms/README.md":       "# Communications\n\nOne markdown file per notice; see commsgate's README.\n",

@@ -1,0 +1,50 @@
+package sandbox_test
+
+import (
+	"testing"
+
+	"github.com/commsgate/commsgate/handlers/githubfake"
+	"github.com/commsgate/commsgate/handlers/sandbox"
+)
+
+// costOf delivers the event and returns the counted requests it made (304
+// revalidations are free on GitHub and not counted).
+func costOf(t *testing.T, sb *sandbox.Sandbox, ev githubfake.Event) (counted, all int, keys []string) {
+	t.Helper()
+	sb.GitHub.ResetRequests()
+	send(t, sb, ev)
+	return sb.GitHub.Counted(), len(sb.GitHub.Requests()), sb.GitHub.RequestKeys()
+}
+
+// The request budget is a tested property: a review on a warm cache must
+// stay cheap however many reviews a notice collects.
+func TestRequestCostPerEventKind(t *testing.T) {
+	sb := start(t, sandbox.Options{})
+
+	pr, ev := sb.GitHub.OpenPR(sandbox.CommsRepo, githubfake.PRSpec{Author: sandbox.Author, Files: map[string]string{noticePath: validNotice()}})
+	opened, openedAll, _ := costOf(t, sb, ev)
+
+	// Warm-up review: the first review reads the teams' members once.
+	_, ev = sb.GitHub.SubmitReview(sandbox.CommsRepo, pr.Number, githubfake.ReviewSpec{User: "mallory", State: "COMMENTED"})
+	costOf(t, sb, ev)
+	_, ev = sb.GitHub.SubmitReview(sandbox.CommsRepo, pr.Number, githubfake.ReviewSpec{User: "noah", State: "COMMENTED"})
+	reviewWarm, reviewAll, reviewKeys := costOf(t, sb, ev)
+
+	_, ev = sb.GitHub.PushToPR(sandbox.CommsRepo, pr.Number, githubfake.Change{Files: map[string]string{noticePath: validNotice() + "\n"}})
+	synced, syncedAll, _ := costOf(t, sb, ev)
+
+	_, ev = sb.GitHub.Comment(sandbox.CommsRepo, pr.Number, "nina", "/hold needs a second look")
+	command, commandAll, _ := costOf(t, sb, ev)
+
+	_, ev = sb.GitHub.Comment(sandbox.CommsRepo, pr.Number, "nina", "just chatting")
+	chat, chatAll, _ := costOf(t, sb, ev)
+
+	t.Logf("counted requests (all, including free 304s): opened cold %d (%d), synchronize %d (%d), review warm %d (%d), command comment %d (%d), plain comment %d (%d)",
+		opened, openedAll, synced, syncedAll, reviewWarm, reviewAll, command, commandAll, chat, chatAll)
+	if reviewWarm > 5 {
+		t.Errorf("a review on a warm cache made %d counted requests, the budget is 5: %v", reviewWarm, reviewKeys)
+	}
+	if chatAll != 0 {
+		t.Errorf("a comment without a command made %d requests", chatAll)
+	}
+}

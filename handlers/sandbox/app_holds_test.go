@@ -1,0 +1,120 @@
+package sandbox_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/commsgate/commsgate/handlers/githubfake"
+	"github.com/commsgate/commsgate/handlers/sandbox"
+)
+
+func reactions(sb *sandbox.Sandbox, c githubfake.Comment) string {
+	var out []string
+	for _, r := range sb.GitHub.Reactions(sandbox.CommsRepo, c.ID) {
+		out = append(out, r.User+":"+r.Content)
+	}
+	return strings.Join(out, ",")
+}
+
+func TestHoldBlocksWithWhoAndWhy(t *testing.T) {
+	// A member of a reviewing team, and a write collaborator in no team.
+	for _, holder := range []string{"carla", sandbox.Author} {
+		t.Run(holder, func(t *testing.T) {
+			sb := start(t, sandbox.Options{})
+			pr := openNotice(t, sb, validNotice())
+			approveThrough(t, sb, pr)
+			requireState(t, approval(t, sb, pr), "in_progress", "", "SCHEDULED")
+
+			c := say(t, sb, pr, holder, "Thanks all.\n/hold waiting for the KubeCon keynote to end")
+			requireState(t, approval(t, sb, pr), "completed", "failure", "@"+holder, "waiting for the KubeCon keynote to end")
+			if got := reactions(sb, c); got != sb.App.BotLogin+":+1" {
+				t.Fatalf("the hold was not acknowledged with +1: %q", got)
+			}
+
+			say(t, sb, pr, "nina", "/unhold")
+			run := approval(t, sb, pr)
+			requireState(t, run, "in_progress", "", "SCHEDULED")
+			if strings.Contains(run.Summary, "### On hold") {
+				t.Fatalf("the hold was lifted but the summary still shows it:\n%s", run.Summary)
+			}
+		})
+	}
+}
+
+func TestOutsiderHoldIsIgnoredAndNamed(t *testing.T) {
+	sb := start(t, sandbox.Options{})
+	pr := openNotice(t, sb, validNotice())
+	approveThrough(t, sb, pr)
+
+	c := say(t, sb, pr, sandbox.Outsider, "/hold I do not like it")
+	run := approval(t, sb, pr)
+	requireState(t, run, "in_progress", "", "SCHEDULED", "@mallory", "/hold")
+	if strings.Contains(run.Summary, "### On hold") {
+		t.Fatalf("an outsider's hold was applied:\n%s", run.Summary)
+	}
+	if got := reactions(sb, c); !strings.HasSuffix(got, ":confused") {
+		t.Fatalf("the outsider's command should get a confused reaction, got %q", got)
+	}
+
+	// Anyone can comment: a flood of ignored commands is listed once per
+	// person and never stops the check from being written.
+	for i := 0; i < 30; i++ {
+		sb.GitHub.Comment(sandbox.CommsRepo, pr.Number, sandbox.Outsider, "/hold\n/unhold\n/hold "+strings.Repeat("spam ", 2000))
+	}
+	say(t, sb, pr, "nina", "/commsgate recheck")
+	run = approval(t, sb, pr)
+	requireState(t, run, "in_progress", "", "SCHEDULED")
+	if n := strings.Count(run.Summary, "@mallory's `/hold`"); n != 1 {
+		t.Fatalf("mallory's ignored /hold is listed %d times, want once:\n%s", n, run.Summary)
+	}
+}
+
+func TestBotCommentsAreIgnored(t *testing.T) {
+	sb := start(t, sandbox.Options{})
+	pr := openNotice(t, sb, validNotice())
+	approveThrough(t, sb, pr)
+
+	for _, bot := range []string{sb.App.BotLogin, "dependabot[bot]"} {
+		sb.GitHub.ResetRequests()
+		c := say(t, sb, pr, bot, "Reminder: comment\n/hold\nto stop publication.")
+		if n := sb.GitHub.Counted(); n != 0 {
+			t.Fatalf("%s's comment cost %d requests: %v", bot, n, sb.GitHub.RequestKeys())
+		}
+		if got := reactions(sb, c); got != "" {
+			t.Fatalf("%s's comment got reactions %q", bot, got)
+		}
+	}
+	// A later evaluation replays the conversation: the bots' /hold lines
+	// must not count there either.
+	say(t, sb, pr, "nina", "/commsgate recheck")
+	requireState(t, approval(t, sb, pr), "in_progress", "", "SCHEDULED")
+}
+
+func TestCommentWithoutCommandCostsNothing(t *testing.T) {
+	sb := start(t, sandbox.Options{})
+	pr := openNotice(t, sb, validNotice())
+	sb.GitHub.ResetRequests()
+	say(t, sb, pr, "nina", "Looks good to me, but can we say /hold-free in the text?\n> /hold\n```\n/hold\n```")
+	if n := len(sb.GitHub.Requests()); n != 0 {
+		t.Fatalf("a comment without a command made %d requests: %v", n, sb.GitHub.RequestKeys())
+	}
+}
+
+func TestRecheckRepostsChecksAfterAQuietChange(t *testing.T) {
+	sb := start(t, sandbox.Options{})
+	// The default branch's policy is broken: no PR can pass.
+	broken := strings.Replace(sandbox.Policy(false), "quorum: majority", "quorum: most", 1)
+	sb.GitHub.Push(sandbox.CommsRepo, "main", githubfake.Change{Files: map[string]string{".github/commsgate.yml": broken}})
+	pr := openNotice(t, sb, validNotice())
+	requireState(t, check(t, sb, pr.HeadSHA, templateCheck), "completed", "failure", ".github/commsgate.yml")
+
+	// Someone fixes the policy on main. No webhook reaches the PR; the
+	// author asks for a recheck.
+	sb.GitHub.Push(sandbox.CommsRepo, "main", githubfake.Change{Files: map[string]string{".github/commsgate.yml": sandbox.Policy(false)}})
+	c := say(t, sb, pr, sandbox.Author, "/commsgate recheck")
+	requireState(t, check(t, sb, pr.HeadSHA, templateCheck), "completed", "success")
+	requireState(t, check(t, sb, pr.HeadSHA, approvalCheck), "in_progress", "")
+	if got := reactions(sb, c); !strings.HasSuffix(got, ":+1") {
+		t.Fatalf("recheck not acknowledged: %q", got)
+	}
+}

@@ -1,0 +1,145 @@
+package sandbox_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/commsgate/commsgate/handlers/githubfake"
+	"github.com/commsgate/commsgate/handlers/sandbox"
+)
+
+// embargoedAdvisory is a security advisory under embargo until publishAt.
+func embargoedAdvisory() string {
+	return notice("kubelet-proxy debug endpoint allows command execution", publishAt, func(f map[string]string) {
+		f["type"] = "security-advisory"
+		f["priority"] = "action-required"
+		f["embargo"] = "true"
+		f["embargo_until"] = publishAt
+		f["distributors_notified_at"] = "2027-02-01T09:00:00Z"
+		f["cve"] = "CVE-2027-0001"
+		f["severity"] = "high"
+		f["cvss_score"] = "8.1"
+		f["cvss_vector"] = "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:N"
+	})
+}
+
+func nothingPublished(t *testing.T, sb *sandbox.Sandbox) {
+	t.Helper()
+	if got := counts(sb); got != (publishedCounts{}) {
+		t.Fatalf("something went out: %+v", got)
+	}
+	if n := len(followUps(sb)); n != 0 {
+		t.Fatalf("follow-up issues = %d, want none", n)
+	}
+}
+
+func TestEarlyMergeOfEmbargoedNoticeIsRefused(t *testing.T) {
+	sb := start(t, sandbox.Options{})
+	pr := openNotice(t, sb, embargoedAdvisory())
+	// An administrator merges past every gate, a week before the embargo ends.
+	merged := mergeByHand(t, sb, pr)
+
+	nothingPublished(t, sb)
+	run := check(t, sb, merged.MergeCommitSHA, "commsgate/publish")
+	if run.Conclusion != "failure" || !strings.Contains(run.Title, "4 refused") {
+		t.Fatalf("publish check = %s %q, want a visible refusal of all 4 targets", run.Conclusion, run.Title)
+	}
+	if !strings.Contains(run.Text, "embargoed until Tue 2027-02-09 16:00 UTC") {
+		t.Errorf("the refusal should name the embargo's end:\n%s", run.Text)
+	}
+
+	// Pressing "Retry failed" during the embargo changes nothing.
+	send(t, sb, sb.GitHub.RequestCheckRunAction(run.ID, "carla", "retry-failed"))
+	nothingPublished(t, sb)
+
+	// Once the embargo has lifted, the notice is still unapproved: a merge
+	// is never trusted in place of the reviews.
+	sb.Clock.Set(afterPublishAt)
+	send(t, sb, sb.GitHub.RequestCheckRunAction(run.ID, "carla", "retry-failed"))
+	nothingPublished(t, sb)
+	run = check(t, sb, merged.MergeCommitSHA, "commsgate/publish")
+	if !strings.Contains(run.Text, "merged before it was approved") {
+		t.Errorf("after the embargo the refusal should say the notice was never approved:\n%s", run.Text)
+	}
+}
+
+func TestMergeBeforePublishAtIsRefused(t *testing.T) {
+	sb := start(t, sandbox.Options{})
+	pr := openNotice(t, sb, notice("SIG Node meeting moves to Thursdays", publishAt, nil))
+	approveForPublication(t, sb, pr)
+	merged := mergeByHand(t, sb, pr) // approved, but publish_at is a week away
+
+	nothingPublished(t, sb)
+	run := check(t, sb, merged.MergeCommitSHA, "commsgate/publish")
+	if run.Conclusion != "failure" || !strings.Contains(run.Text, "refused") {
+		t.Fatalf("publish check = %s %q:\n%s", run.Conclusion, run.Title, run.Text)
+	}
+}
+
+func TestClosedUnmergedNoticeNeverPublishes(t *testing.T) {
+	sb := start(t, sandbox.Options{})
+	pr := readyToMerge(t, sb)
+	send(t, sb, sb.GitHub.ClosePR(sandbox.CommsRepo, pr.Number, "carla"))
+	if err := sb.Sweep(ctxFor(t)); err != nil {
+		t.Fatal(err)
+	}
+	sb.Clock.Advance(48 * time.Hour)
+	if err := sb.Sweep(ctxFor(t)); err != nil {
+		t.Fatal(err)
+	}
+	nothingPublished(t, sb)
+}
+
+func TestMergeIntoAnotherBranchNeverPublishes(t *testing.T) {
+	sb := start(t, sandbox.Options{})
+	sb.GitHub.Push(sandbox.CommsRepo, "staging", githubfake.Change{Files: map[string]string{"comms/README.md": "# Staging\n"}})
+	pr, ev := sb.GitHub.OpenPR(sandbox.CommsRepo, githubfake.PRSpec{
+		Author: sandbox.Author, Title: "Stage the notice", Base: "staging",
+		Files: map[string]string{"comms/2027-02-09-node-meeting.md": notice("SIG Node meeting moves to Thursdays", publishAt, nil)},
+	})
+	send(t, sb, ev)
+	approveForPublication(t, sb, pr)
+	sb.Clock.Set(afterPublishAt)
+	merged := mergeByHand(t, sb, pr)
+
+	nothingPublished(t, sb)
+	if _, ok := sb.GitHub.LatestCheckRun(sandbox.CommsRepo, merged.MergeCommitSHA, "commsgate/publish"); ok {
+		t.Errorf("a merge into staging should not even open a publish check")
+	}
+}
+
+func TestFilesOutsideTheCommsFolderAreNotPublished(t *testing.T) {
+	sb := start(t, sandbox.Options{})
+	pr, ev := sb.GitHub.OpenPR(sandbox.CommsRepo, githubfake.PRSpec{
+		Author: sandbox.Author, Title: "Draft kept outside the folder",
+		Files: map[string]string{"drafts/2027-02-09-node-meeting.md": notice("SIG Node meeting moves to Thursdays", publishAt, nil)},
+	})
+	send(t, sb, ev)
+	sb.Clock.Set(afterPublishAt)
+	mergeByHand(t, sb, pr)
+	nothingPublished(t, sb)
+}
+
+func TestBrokenPolicyHoldsPublicationVisiblyUntilFixed(t *testing.T) {
+	sb := start(t, sandbox.Options{})
+	pr := readyToMerge(t, sb)
+	// Someone breaks the policy file on main just before the merge.
+	sb.GitHub.Push(sandbox.CommsRepo, "main", githubfake.Change{Files: map[string]string{".github/commsgate.yml": "groups: [this is not a map\n"}})
+	merged := mergeByHand(t, sb, pr)
+
+	nothingPublished(t, sb)
+	run := check(t, sb, merged.MergeCommitSHA, "commsgate/publish")
+	if run.Conclusion != "failure" || !strings.Contains(run.Summary, ".github/commsgate.yml") || len(run.Actions) != 1 {
+		t.Fatalf("publish check = %s %q actions %+v:\n%s", run.Conclusion, run.Title, run.Actions, run.Summary)
+	}
+
+	sb.GitHub.Push(sandbox.CommsRepo, "main", githubfake.Change{Files: map[string]string{".github/commsgate.yml": sandbox.Policy(false)}})
+	send(t, sb, sb.GitHub.RequestCheckRunAction(run.ID, "carla", run.Actions[0].Identifier))
+	if got, want := counts(sb), (publishedCounts{1, 1, 1, 1}); got != want {
+		t.Fatalf("after fixing the policy and retrying: %+v, want %+v", got, want)
+	}
+	if run := check(t, sb, merged.MergeCommitSHA, "commsgate/publish"); run.Conclusion != "success" {
+		t.Fatalf("publish check = %s %q", run.Conclusion, run.Title)
+	}
+}

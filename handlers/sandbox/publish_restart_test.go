@@ -1,0 +1,276 @@
+package sandbox_test
+
+import (
+	"context"
+	"io"
+	"net"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/commsgate/commsgate/config"
+	"github.com/commsgate/commsgate/handlers"
+	"github.com/commsgate/commsgate/handlers/githubfake"
+	"github.com/commsgate/commsgate/handlers/sandbox"
+)
+
+// replica is a second commsgate process started against the sandbox's
+// GitHub, mail and hook receivers: what comes up after a restart, or a
+// second replica of a deployment. It shares nothing in memory with the
+// sandbox's own server.
+type replica struct {
+	app    *handlers.App
+	logger zerolog.Logger
+}
+
+func startReplica(t *testing.T, sb *sandbox.Sandbox) *replica {
+	t.Helper()
+	host, port, _ := net.SplitHostPort(sb.Mail.Addr())
+	env := map[string]string{
+		"GITHUB_V3_API_URL":                    sb.GitHub.URL() + "/",
+		"GITHUB_V4_API_URL":                    sb.GitHub.URL() + "/graphql",
+		"GITHUB_WEB_URL":                       sb.GitHub.URL(),
+		"GITHUB_APP_INTEGRATION_ID":            strconv.FormatInt(sb.App.ID, 10),
+		"GITHUB_APP_WEBHOOK_SECRET":            sandbox.WebhookSecret,
+		"GITHUB_APP_PRIVATE_KEY":               string(sb.App.PrivateKeyPEM),
+		"COMMSGATE_SERVER_ADDRESS":             "127.0.0.1",
+		"COMMSGATE_SECRET_NAMES":               "smtp,slack-announce,status-page",
+		"COMMSGATE_SECRET_SMTP_KIND":           "smtp",
+		"COMMSGATE_SECRET_SMTP_HOST":           host,
+		"COMMSGATE_SECRET_SMTP_PORT":           port,
+		"COMMSGATE_SECRET_SMTP_FROM":           "Example Announcements <announce@example.org>",
+		"COMMSGATE_SECRET_SMTP_TLS":            "opportunistic",
+		"COMMSGATE_SECRET_SLACK_ANNOUNCE_KIND": "slack",
+		"COMMSGATE_SECRET_SLACK_ANNOUNCE_URL":  sb.Hooks.URL() + "/slack",
+		"COMMSGATE_SECRET_STATUS_PAGE_KIND":    "webhook",
+		"COMMSGATE_SECRET_STATUS_PAGE_URL":     sb.Hooks.URL() + "/webhook",
+		"COMMSGATE_SECRET_STATUS_PAGE_SECRET":  sandbox.HookSecret,
+	}
+	cfg, err := config.LoadServer("", func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logs io.Writer = io.Discard
+	if testing.Verbose() {
+		logs = os.Stderr
+	}
+	r := &replica{logger: zerolog.New(logs).With().Str("replica", "second").Logger()}
+	configure := func(d handlers.ServerDeps) handlers.AppOptions {
+		return handlers.AppOptions{
+			Now: sb.Clock.Now, Secrets: d.Config.Publish.Secrets, BotLogin: sb.App.BotLogin,
+			Retry: handlers.PublishRetry{Attempts: 3, BaseDelay: 20 * time.Millisecond},
+		}
+	}
+	opts := append([]handlers.ServerOption{handlers.WithLogger(r.logger), handlers.WithListener(ln)},
+		handlers.WithApp(handlers.AppWiring{Configure: configure, Built: func(a *handlers.App) { r.app = a }})...)
+	srv, err := handlers.NewServer(cfg, opts...)
+	if err != nil {
+		ln.Close()
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	stopped := make(chan struct{})
+	go func() { _ = srv.Run(ctx); close(stopped) }()
+	t.Cleanup(func() { cancel(); <-stopped })
+	return r
+}
+
+// sweep runs one sweep of the replica and settles the sandbox (delivers
+// the events the replica's actions caused to the sandbox's server).
+func (r *replica) sweep(t *testing.T, sb *sandbox.Sandbox) {
+	t.Helper()
+	if err := r.app.NewSweeper(time.Minute).SweepOnce(r.logger.WithContext(ctxFor(t))); err != nil {
+		t.Fatal(err)
+	}
+	if err := sb.Settle(ctxFor(t)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// stopRecordingAfter lets n writes of check runs through, then makes every
+// later one fail as if the process had died: nothing it does afterwards
+// is recorded, and it stops publishing since it cannot record.
+func stopRecordingAfter(sb *sandbox.Sandbox, n int) {
+	for i := 0; i < n; i++ {
+		sb.GitHub.InjectFault(githubfake.Fault{Method: "PATCH", PathPrefix: "/repos/example/comms/check-runs/", Times: 1, Delay: time.Microsecond})
+	}
+	sb.GitHub.InjectFault(githubfake.Fault{Method: "PATCH", PathPrefix: "/repos/example/comms/check-runs/", Reset: true})
+}
+
+func TestRestartBetweenTwoTargetsSendsOnlyTheRest(t *testing.T) {
+	sb := start(t, sandbox.Options{})
+	pr := readyToMerge(t, sb)
+	// Each target writes the ledger twice (before and after its send):
+	// the announcement and the mail get through and are recorded, then the
+	// process "dies" before Slack.
+	stopRecordingAfter(sb, 4)
+	merged := mergeByHand(t, sb, pr)
+
+	if got, want := counts(sb), (publishedCounts{1, 1, 0, 0}); got != want {
+		t.Fatalf("before the restart: %+v, want %+v", got, want)
+	}
+	run := check(t, sb, merged.MergeCommitSHA, "commsgate/publish")
+	if run.Status != "in_progress" {
+		t.Fatalf("the stopped publication should be left in progress, got %s/%s", run.Status, run.Conclusion)
+	}
+	sb.GitHub.ClearFaults()
+
+	// A new process comes up. Within the lease it leaves the publication
+	// alone: the first one may still be at work.
+	next := startReplica(t, sb)
+	sb.Clock.Advance(time.Minute)
+	next.sweep(t, sb)
+	if got, want := counts(sb), (publishedCounts{1, 1, 0, 0}); got != want {
+		t.Fatalf("within the lease: %+v, want %+v", got, want)
+	}
+
+	// Past the lease it resumes: only Slack and the webhook are sent.
+	sb.Clock.Advance(15 * time.Minute)
+	next.sweep(t, sb)
+	if got, want := counts(sb), (publishedCounts{1, 1, 1, 1}); got != want {
+		t.Fatalf("after resuming: %+v, want %+v", got, want)
+	}
+	run = check(t, sb, merged.MergeCommitSHA, "commsgate/publish")
+	if run.Conclusion != "success" {
+		t.Fatalf("publish check after resuming = %s/%s %q:\n%s", run.Status, run.Conclusion, run.Title, run.Text)
+	}
+	if n := len(followUps(sb)); n != 1 {
+		t.Fatalf("follow-up issues = %d, want 1", n)
+	}
+	// Both processes sweeping again changes nothing.
+	next.sweep(t, sb)
+	if err := sb.Sweep(ctxFor(t)); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := counts(sb), (publishedCounts{1, 1, 1, 1}); got != want {
+		t.Fatalf("after more sweeps: %+v, want %+v", got, want)
+	}
+}
+
+func TestRestartMidSendFindsTheAnnouncementInsteadOfRepeatingIt(t *testing.T) {
+	sb := start(t, sandbox.Options{})
+	pr := readyToMerge(t, sb)
+	// The announcement issue is created, but the process dies before it
+	// records the outcome.
+	stopRecordingAfter(sb, 1)
+	merged := mergeByHand(t, sb, pr)
+	if got, want := counts(sb), (publishedCounts{1, 0, 0, 0}); got != want {
+		t.Fatalf("before the restart: %+v, want %+v", got, want)
+	}
+	sb.GitHub.ClearFaults()
+
+	next := startReplica(t, sb)
+	sb.Clock.Advance(publicationLeaseForTests)
+	next.sweep(t, sb)
+	if got, want := counts(sb), (publishedCounts{1, 1, 1, 1}); got != want {
+		t.Fatalf("after resuming: %+v, want one announcement issue, not two (%+v)", got, want)
+	}
+	run := check(t, sb, merged.MergeCommitSHA, "commsgate/publish")
+	if run.Conclusion != "success" || !strings.Contains(run.Text, "found already delivered") {
+		t.Fatalf("publish check = %s %q; the table should say the issue was found, not sent again:\n%s", run.Conclusion, run.Title, run.Text)
+	}
+}
+
+func TestLostMergedEventIsPickedUpBySweep(t *testing.T) {
+	sb := start(t, sandbox.Options{})
+	pr := readyToMerge(t, sb)
+	// The merge happens but its webhook never arrives.
+	merged, _ := sb.GitHub.MergePR(sandbox.CommsRepo, pr.Number, "carla")
+	// Right after the merge the event may still be on its way to another
+	// replica: the sweep waits.
+	sb.Clock.Advance(time.Minute)
+	if err := sb.Sweep(ctxFor(t)); err != nil {
+		t.Fatal(err)
+	}
+	if got := counts(sb); got != (publishedCounts{}) {
+		t.Fatalf("the sweep did not wait for the merged event: %+v", got)
+	}
+	sb.Clock.Advance(publicationLeaseForTests)
+	if err := sb.Sweep(ctxFor(t)); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := counts(sb), (publishedCounts{1, 1, 1, 1}); got != want {
+		t.Fatalf("after the sweep: %+v, want %+v", got, want)
+	}
+	if run := check(t, sb, merged.MergeCommitSHA, "commsgate/publish"); run.Conclusion != "success" {
+		t.Fatalf("publish check = %s %q", run.Conclusion, run.Title)
+	}
+}
+
+// publicationLeaseForTests is past the lease after which a quiet
+// publication is taken over (ten minutes).
+const publicationLeaseForTests = 11 * time.Minute
+
+func TestRestartMidUpdateDoesNotRepeatTheUpdatedComment(t *testing.T) {
+	sb := start(t, sandbox.Options{})
+	publishStandardNotice(t, sb)
+	corrected := strings.Replace(notice("SIG Node meeting moves to Thursdays", "2027-02-10T16:00:00Z", nil),
+		"Thursdays at 16:00 UTC,", "Thursdays at 17:00 UTC,", 1)
+	pr, ev := sb.GitHub.OpenPR(sandbox.CommsRepo, githubfake.PRSpec{
+		Author: sandbox.Author, Title: "Correct the meeting time",
+		Files: map[string]string{"comms/2027-02-09-node-meeting.md": corrected},
+	})
+	send(t, sb, ev)
+	approveForPublication(t, sb, pr)
+	sb.Clock.Set(time.Date(2027, 2, 10, 16, 1, 0, 0, time.UTC))
+	if err := sb.Sweep(ctxFor(t)); err != nil {
+		t.Fatal(err)
+	}
+	// The announcement is edited and commented on, then the process dies
+	// before recording it.
+	stopRecordingAfter(sb, 1)
+	mergeByHand(t, sb, pr)
+	ann := announcements(sb)[0]
+	if c := sb.GitHub.Comments(sandbox.AnnounceRepo, ann.Number); len(c) != 1 {
+		t.Fatalf("before the restart the announcement has %d comments, want the one update", len(c))
+	}
+	sb.GitHub.ClearFaults()
+
+	next := startReplica(t, sb)
+	sb.Clock.Advance(publicationLeaseForTests)
+	next.sweep(t, sb)
+	if c := sb.GitHub.Comments(sandbox.AnnounceRepo, ann.Number); len(c) != 1 {
+		t.Fatalf("after resuming the announcement has %d \"Updated\" comments, want 1", len(c))
+	}
+	if got, want := counts(sb), (publishedCounts{1, 2, 2, 2}); got != want {
+		t.Fatalf("after resuming: %+v, want %+v", got, want)
+	}
+}
+
+func TestRestartAfterOpeningTheFollowUpDoesNotCallItAnUpdate(t *testing.T) {
+	sb := start(t, sandbox.Options{})
+	pr := readyToMerge(t, sb)
+	// All four deliveries are recorded (two writes each); the follow-up is
+	// opened, then the process dies before recording it.
+	stopRecordingAfter(sb, 8)
+	merged := mergeByHand(t, sb, pr)
+	if n := len(followUps(sb)); n != 1 {
+		t.Fatalf("follow-up issues before the restart = %d, want 1", n)
+	}
+	sb.GitHub.ClearFaults()
+
+	next := startReplica(t, sb)
+	sb.Clock.Advance(publicationLeaseForTests)
+	next.sweep(t, sb)
+	fu := followUps(sb)
+	if len(fu) != 1 {
+		t.Fatalf("follow-up issues = %d, want 1", len(fu))
+	}
+	if c := sb.GitHub.Comments(sandbox.CommsRepo, fu[0].Number); len(c) != 0 {
+		t.Fatalf("the resumed run commented on its own follow-up: %+v", c)
+	}
+	if got, want := counts(sb), (publishedCounts{1, 1, 1, 1}); got != want {
+		t.Fatalf("deliveries = %+v, want %+v", got, want)
+	}
+	if run := check(t, sb, merged.MergeCommitSHA, "commsgate/publish"); run.Conclusion != "success" {
+		t.Fatalf("publish check = %s/%s %q", run.Status, run.Conclusion, run.Title)
+	}
+}

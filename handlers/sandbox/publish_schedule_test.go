@@ -1,0 +1,98 @@
+package sandbox_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/commsgate/commsgate/handlers/sandbox"
+)
+
+func TestAutoMergeAtPublishAtPublishes(t *testing.T) {
+	sb := start(t, sandbox.Options{AutoMerge: true})
+	pr := openNotice(t, sb, notice("SIG Node meeting moves to Thursdays", publishAt, nil))
+	approveForPublication(t, sb, pr)
+
+	// Approved a week early: nothing merges, nothing goes out.
+	if err := sb.Sweep(ctxFor(t)); err != nil {
+		t.Fatal(err)
+	}
+	if got := sb.GitHub.PullRequest(sandbox.CommsRepo, pr.Number); got.Merged {
+		t.Fatalf("merged before publish_at")
+	}
+	sb.Clock.Set(time.Date(2027, 2, 9, 15, 59, 0, 0, time.UTC))
+	if err := sb.Sweep(ctxFor(t)); err != nil {
+		t.Fatal(err)
+	}
+	if got := sb.GitHub.PullRequest(sandbox.CommsRepo, pr.Number); got.Merged {
+		t.Fatalf("merged a minute before publish_at")
+	}
+	nothingPublished(t, sb)
+
+	// The sweep at publish_at merges; the merged event GitHub sends for
+	// the app's own merge publishes.
+	sb.Clock.Set(afterPublishAt)
+	if err := sb.Sweep(ctxFor(t)); err != nil {
+		t.Fatal(err)
+	}
+	merged := sb.GitHub.PullRequest(sandbox.CommsRepo, pr.Number)
+	if !merged.Merged || merged.MergedBy != sb.App.BotLogin {
+		t.Fatalf("at publish_at: merged=%v by %q, want merged by the app", merged.Merged, merged.MergedBy)
+	}
+	run := check(t, sb, merged.MergeCommitSHA, "commsgate/publish")
+	if run.Conclusion != "success" {
+		t.Fatalf("publish check = %s %q:\n%s", run.Conclusion, run.Title, run.Text)
+	}
+	if got, want := counts(sb), (publishedCounts{1, 1, 1, 1}); got != want {
+		t.Fatalf("deliveries = %+v, want %+v", got, want)
+	}
+
+	// Later sweeps (this replica or another) change nothing.
+	for i := 0; i < 2; i++ {
+		sb.Clock.Advance(time.Minute)
+		if err := sb.Sweep(ctxFor(t)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got, want := counts(sb), (publishedCounts{1, 1, 1, 1}); got != want {
+		t.Fatalf("after more sweeps: %+v, want %+v", got, want)
+	}
+}
+
+func TestAutoMergeOfEmbargoedAdvisoryWaitsForTheEmbargo(t *testing.T) {
+	sb := start(t, sandbox.Options{AutoMerge: true})
+	pr := openNotice(t, sb, embargoedAdvisory())
+	// Tier 3 under embargo: the SIG, ContribEx comms, the Security
+	// Response Committee, then a Steering majority.
+	for _, u := range []string{"nina", "carla", "sara", "sue", "sid", "sol"} {
+		approve(t, sb, pr, u)
+	}
+	appr := check(t, sb, pr.HeadSHA, "commsgate/approval")
+	if appr.Status != "in_progress" || !strings.Contains(appr.Title, "SCHEDULED") {
+		t.Fatalf("fully approved under embargo: want scheduled, got %s/%s %q\n%s", appr.Status, appr.Conclusion, appr.Title, appr.Summary)
+	}
+	sb.Clock.Set(time.Date(2027, 2, 9, 15, 59, 59, 0, time.UTC))
+	if err := sb.Sweep(ctxFor(t)); err != nil {
+		t.Fatal(err)
+	}
+	if got := sb.GitHub.PullRequest(sandbox.CommsRepo, pr.Number); got.Merged {
+		t.Fatalf("merged a second before the embargo ends")
+	}
+	nothingPublished(t, sb)
+
+	sb.Clock.Set(time.Date(2027, 2, 9, 16, 0, 0, 0, time.UTC))
+	if err := sb.Sweep(ctxFor(t)); err != nil {
+		t.Fatal(err)
+	}
+	merged := sb.GitHub.PullRequest(sandbox.CommsRepo, pr.Number)
+	if !merged.Merged {
+		t.Fatalf("not merged when the embargo ended")
+	}
+	if got, want := counts(sb), (publishedCounts{1, 1, 1, 1}); got != want {
+		run, _ := sb.GitHub.LatestCheckRun(sandbox.CommsRepo, merged.MergeCommitSHA, "commsgate/publish")
+		t.Fatalf("deliveries = %+v, want %+v\n%s", got, want, run.Text)
+	}
+	if ann := announcements(sb)[0]; !strings.HasPrefix(ann.Title, "[Security Advisory] CVE-2027-0001") {
+		t.Errorf("advisory title = %q", ann.Title)
+	}
+}
