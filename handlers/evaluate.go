@@ -38,7 +38,7 @@ func (a *App) evaluateOnce(ctx context.Context, t prTarget, opts evalOptions) (s
 	}
 	pol, branch, err := a.policyFor(ctx, gh, t)
 	if err != nil {
-		a.withdrawApproval(ctx, gh, t, err)
+		a.withdrawApproval(ctx, gh, t, nil, err)
 		return "", err
 	}
 	if !pol.found {
@@ -49,14 +49,9 @@ func (a *App) evaluateOnce(ctx context.Context, t prTarget, opts evalOptions) (s
 
 	st, err := loadPRState(ctx, gh, t)
 	if err != nil {
-		if st.pr != nil && st.pr.GetState() == "open" {
-			// Reviews or comments could not be read: a check that passed
-			// before must not keep passing on state nobody has seen.
-			checks := checkPoster{gh: gh, t: t, head: st.pr.GetHead().GetSHA()}
-			if postErr := checks.evaluationError(ctx, err); postErr != nil {
-				logger.Error().Err(postErr).Msg("could not post the error state")
-			}
-		}
+		// Reviews or comments could not be read: a check that passed
+		// before must not keep passing on state nobody has seen.
+		a.withdrawApproval(ctx, gh, t, st.pr, err)
 		return "", err
 	}
 	if st.pr.GetState() != "open" {
@@ -114,14 +109,21 @@ func (a *App) evaluateOnce(ctx context.Context, t prTarget, opts evalOptions) (s
 	return string(decision.State), nil
 }
 
-// withdrawApproval handles a policy that could not be read: whether the
-// repository holds communications is unknown, so only a PR that already
-// carries commsgate's approval check gets the error state, and a green
-// check never outlives the state it was computed from.
-func (a *App) withdrawApproval(ctx context.Context, gh *github.Client, t prTarget, cause error) {
+// withdrawApproval replaces commsgate's approval check on the PR's head
+// with the error state when the facts could not be read, so a green check
+// never outlives the state it was computed from. Only a head that already
+// carries the check gets one: whether the PR holds communications at all
+// may be unknown, and a head without the check is blocked by branch
+// protection anyway. pr is fetched when the caller has none.
+func (a *App) withdrawApproval(ctx context.Context, gh *github.Client, t prTarget, pr *github.PullRequest, cause error) {
 	logger := zerolog.Ctx(ctx)
-	pr, _, err := gh.PullRequests.Get(ctx, t.Owner, t.Repo, t.Number)
-	if err != nil || pr.GetState() != "open" {
+	if pr == nil {
+		var err error
+		if pr, _, err = gh.PullRequests.Get(ctx, t.Owner, t.Repo, t.Number); err != nil {
+			return
+		}
+	}
+	if pr.GetState() != "open" {
 		return
 	}
 	checks := checkPoster{gh: gh, t: t, head: pr.GetHead().GetSHA()}
@@ -155,6 +157,11 @@ func (a *App) gatherFacts(ctx context.Context, gh *github.Client, t prTarget, ru
 	var docs []*policy.Document
 	var findings []policy.Finding
 	for _, c := range comms {
+		if c.oversize > 0 {
+			doc, found := policy.Oversized(c.path, c.oversize)
+			docs, findings = append(docs, doc), append(findings, found...)
+			continue
+		}
 		check := policy.CheckDocument(c.path, c.content, rules, now)
 		docs = append(docs, check.Document)
 		findings = append(findings, check.Findings...)

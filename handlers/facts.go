@@ -164,6 +164,9 @@ type commFile struct {
 	path    string
 	blobSHA string
 	content []byte
+	// oversize is the file's size when it exceeds policy.MaxDocumentBytes;
+	// its content is then not downloaded at all.
+	oversize int
 }
 
 // changedFiles splits the PR's files into communications (added or
@@ -201,11 +204,11 @@ func (a *App) readContents(ctx context.Context, gh *github.Client, t prTarget, h
 	for i := range comms {
 		c := &comms[i]
 		g.Go(func() error {
-			data, err := fileAt(gctx, gh, t, c.path, headSHA)
+			data, size, err := boundedFileAt(gctx, gh, t, c.path, headSHA)
 			if err != nil {
 				return err
 			}
-			c.content = data
+			c.content, c.oversize = data, size
 			return nil
 		})
 	}
@@ -241,6 +244,26 @@ func (a *App) readContents(ctx context.Context, gh *github.Client, t prTarget, h
 		return nil, err
 	}
 	return changed, nil
+}
+
+// boundedFileAt reads a communication unless it is larger than any
+// communication can be; then it returns its size and no content.
+func boundedFileAt(ctx context.Context, gh *github.Client, t prTarget, path, ref string) ([]byte, int, error) {
+	file, _, _, err := gh.Repositories.GetContents(ctx, t.Owner, t.Repo, path, &github.RepositoryContentGetOptions{Ref: ref})
+	if err != nil {
+		return nil, 0, fmt.Errorf("read %s@%s: %w", path, shortSHA(ref), err)
+	}
+	if file == nil {
+		return nil, 0, fmt.Errorf("read %s@%s: is a directory", path, shortSHA(ref))
+	}
+	if file.GetSize() > policy.MaxDocumentBytes {
+		return nil, file.GetSize(), nil
+	}
+	content, err := file.GetContent()
+	if err != nil {
+		return nil, 0, fmt.Errorf("decode %s@%s: %w", path, shortSHA(ref), err)
+	}
+	return []byte(content), 0, nil
 }
 
 func fileAt(ctx context.Context, gh *github.Client, t prTarget, path, ref string) ([]byte, error) {

@@ -35,9 +35,25 @@ type byteRange struct{ start, end int }
 
 var utf8BOM = []byte("\uFEFF")
 
-// maxParseBytes bounds what ParseDocument reads at all; the configurable
-// Limits.FileBytes, checked by ValidateDocument, is far below it.
-const maxParseBytes = 1 << 20
+// MaxDocumentBytes bounds what ParseDocument reads at all; the
+// configurable Limits.FileBytes, checked by ValidateDocument, is far below
+// it. Callers that fetch documents use it to avoid downloading more.
+const MaxDocumentBytes = 1 << 20
+
+const maxParseBytes = MaxDocumentBytes
+
+// Oversized is the document and finding for a file of size bytes, beyond
+// MaxDocumentBytes, without reading it: far beyond any communication, so
+// no parser time (or download) is spent on it.
+func Oversized(path string, size int) (*Document, []Finding) {
+	doc := &Document{Path: path}
+	doc.parsed.size = size
+	doc.parsed.fieldsUnknown, doc.parsed.bodyUnknown = true, true
+	p := &docParser{doc: doc}
+	p.addf(Pos{Line: 1, Column: 1}, RuleFileTooLarge,
+		"the file is %d bytes, too large to be a communication (at most %d are read): shorten it and link to details instead", size, maxParseBytes)
+	return doc, p.findings
+}
 
 // ParseDocument reads a communication: YAML front matter between "---"
 // lines, then a markdown body whose "## " headings are its sections. It
@@ -45,16 +61,12 @@ const maxParseBytes = 1 << 20
 // everything that could be read, and the findings say what could not, at
 // the line and column (in characters, 1-based) an author must edit.
 func ParseDocument(path string, content []byte) (*Document, []Finding) {
+	if len(content) > maxParseBytes {
+		return Oversized(path, len(content))
+	}
 	doc := &Document{Path: path}
 	doc.parsed.size = len(content)
 	p := &docParser{doc: doc}
-	if len(content) > maxParseBytes {
-		// Far beyond any communication: do not spend parser time on it.
-		doc.parsed.fieldsUnknown, doc.parsed.bodyUnknown = true, true
-		p.addf(Pos{Line: 1, Column: 1}, RuleFileTooLarge,
-			"the file is %d bytes, too large to be a communication (at most %d are read): shorten it and link to details instead", len(content), maxParseBytes)
-		return doc, p.findings
-	}
 
 	// A byte order mark at the very start is an encoding marker editors
 	// hide; anywhere else it is an invisible character and reported.

@@ -22,7 +22,7 @@ func TestRequestCostPerEventKind(t *testing.T) {
 	sb := start(t, sandbox.Options{})
 
 	pr, ev := sb.GitHub.OpenPR(sandbox.CommsRepo, githubfake.PRSpec{Author: sandbox.Author, Files: map[string]string{noticePath: validNotice()}})
-	opened, openedAll, _ := costOf(t, sb, ev)
+	opened, openedAll, openedKeys := costOf(t, sb, ev)
 
 	// Warm-up review: the first review reads the teams' members once.
 	_, ev = sb.GitHub.SubmitReview(sandbox.CommsRepo, pr.Number, githubfake.ReviewSpec{User: "mallory", State: "COMMENTED"})
@@ -31,16 +31,17 @@ func TestRequestCostPerEventKind(t *testing.T) {
 	reviewWarm, reviewAll, reviewKeys := costOf(t, sb, ev)
 
 	_, ev = sb.GitHub.PushToPR(sandbox.CommsRepo, pr.Number, githubfake.Change{Files: map[string]string{noticePath: validNotice() + "\n"}})
-	synced, syncedAll, _ := costOf(t, sb, ev)
+	synced, syncedAll, syncedKeys := costOf(t, sb, ev)
 
 	_, ev = sb.GitHub.Comment(sandbox.CommsRepo, pr.Number, "nina", "/hold needs a second look")
-	command, commandAll, _ := costOf(t, sb, ev)
+	command, commandAll, commandKeys := costOf(t, sb, ev)
 
 	_, ev = sb.GitHub.Comment(sandbox.CommsRepo, pr.Number, "nina", "just chatting")
 	chat, chatAll, _ := costOf(t, sb, ev)
 
 	t.Logf("counted requests (all, including free 304s): opened cold %d (%d), synchronize %d (%d), review warm %d (%d), command comment %d (%d), plain comment %d (%d)",
 		opened, openedAll, synced, syncedAll, reviewWarm, reviewAll, command, commandAll, chat, chatAll)
+	t.Logf("opened: %v\nsynchronize: %v\nreview: %v\ncommand: %v", openedKeys, syncedKeys, reviewKeys, commandKeys)
 	if reviewWarm > 5 {
 		t.Errorf("a review on a warm cache made %d counted requests, the budget is 5: %v", reviewWarm, reviewKeys)
 	}

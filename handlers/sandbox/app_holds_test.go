@@ -1,6 +1,7 @@
 package sandbox_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -56,16 +57,22 @@ func TestOutsiderHoldIsIgnoredAndNamed(t *testing.T) {
 		t.Fatalf("the outsider's command should get a confused reaction, got %q", got)
 	}
 
-	// Anyone can comment: a flood of ignored commands is listed once per
-	// person and never stops the check from being written.
-	for i := 0; i < 30; i++ {
-		sb.GitHub.Comment(sandbox.CommsRepo, pr.Number, sandbox.Outsider, "/hold\n/unhold\n/hold "+strings.Repeat("spam ", 2000))
+	// Anyone can comment: repeated commands are listed once per person,
+	// and the list is bounded however many outsiders join in.
+	for i := 0; i < 20; i++ {
+		sb.GitHub.Comment(sandbox.CommsRepo, pr.Number, sandbox.Outsider, "/hold\n/unhold\n/hold spam")
+	}
+	for i := 0; i < 15; i++ {
+		sb.GitHub.Comment(sandbox.CommsRepo, pr.Number, fmt.Sprintf("passer-by-%02d", i), "/hold")
 	}
 	say(t, sb, pr, "nina", "/commsgate recheck")
 	run = approval(t, sb, pr)
-	requireState(t, run, "in_progress", "", "SCHEDULED")
+	requireState(t, run, "in_progress", "", "SCHEDULED", "@passer-by-00", "more")
 	if n := strings.Count(run.Summary, "@mallory's `/hold`"); n != 1 {
 		t.Fatalf("mallory's ignored /hold is listed %d times, want once:\n%s", n, run.Summary)
+	}
+	if n := strings.Count(run.Summary, "was ignored"); n > 10 {
+		t.Fatalf("%d ignored commands listed; the list should be bounded:\n%s", n, run.Summary)
 	}
 }
 
