@@ -294,8 +294,10 @@ func (p *publication) save(ctx context.Context, title string) error {
 	if err != nil {
 		return err
 	}
+	// In progress while anything is being sent: a retry reopens a
+	// finished run, which also tells other processes to keep off.
 	_, _, err = p.gh.Checks.UpdateCheckRun(ctx, p.t.Owner, p.t.Repo, p.run.GetID(), github.UpdateCheckRunOptions{
-		Name:   CheckPublish,
+		Name: CheckPublish, Status: github.String("in_progress"),
 		Output: &github.CheckRunOutput{Title: github.String(title), Summary: github.String(p.summary(p.ledger)), Text: github.String(text)},
 	})
 	if err != nil {

@@ -18,13 +18,15 @@ import (
 //
 //   - creating the ledger: when two processes each create a publish run
 //     at the same moment, the run with the lowest id owns the publication;
-//     the other process stands down and its run is completed with the
-//     owner's result when the owner finishes;
+//     the other process stands down and renames its run out of the way;
 //   - taking up an existing ledger (a retry, a redelivery, a resume): a
 //     run in progress whose ledger was written within publicationLease
 //     belongs to a live process and is left alone; otherwise the process
-//     writes its owner token into the ledger, waits a moment and reads it
-//     back, and goes on only if its token is still there.
+//     writes its owner token into the ledger (reopening the run as in
+//     progress, which keeps later comers off), waits a moment and reads it
+//     back, and goes on only if its token is still there. Two processes
+//     that both looked before either wrote are thus told apart unless one
+//     takes longer than that moment between looking and writing.
 
 // openLedger finds or creates the publish run of the merge commit and
 // reports whether this process now owns the publication (false: another
@@ -75,10 +77,33 @@ func (p *publication) createLedger(ctx context.Context) (bool, error) {
 	}
 	if len(runs) == 0 || runs[0].GetID() != created.GetID() {
 		zerolog.Ctx(ctx).Info().Int64("check_run_id", created.GetID()).Msg("another process created this merge's ledger first: standing down")
+		p.retireDuplicate(ctx, created.GetID())
 		return false, nil
 	}
 	p.run, p.ledger = created, l
 	return true, nil
+}
+
+// retireDuplicate moves a run that lost the creation race out of the
+// way: check runs cannot be deleted, but renamed and completed as
+// skipped it no longer stands beside the ledger under the publish name.
+// If this fails, the owner's completion updates it along with its own.
+func (p *publication) retireDuplicate(ctx context.Context, id int64) {
+	u := fmt.Sprintf("repos/%s/%s/check-runs/%d", p.t.Owner, p.t.Repo, id)
+	req, err := p.gh.NewRequest("PATCH", u, publishRunCompletion{
+		Name: CheckPublish + " (duplicate)", Status: "completed", Conclusion: "skipped",
+		Output: &github.CheckRunOutput{
+			Title:   github.String("Duplicate"),
+			Summary: github.String("Another commsgate process started this merge's publication at the same moment; its " + CheckPublish + " check records what was sent."),
+		},
+		Actions: []*github.CheckRunAction{},
+	})
+	if err == nil {
+		_, err = p.gh.Do(ctx, req, nil)
+	}
+	if err != nil {
+		zerolog.Ctx(ctx).Warn().Err(err).Int64("check_run_id", id).Msg("could not retire the duplicate publish run")
+	}
 }
 
 // claim writes this process's token into the ledger and reads it back
@@ -121,13 +146,11 @@ func (p *publication) readLedger(run *github.CheckRun) (*ledger, error) {
 }
 
 // claimSettle is how long a claim waits before reading itself back: long
-// enough for a competing claim's write to land. It scales with the
-// delivery retry pause, so a sandbox with quick retries claims quickly.
+// enough for a competing claim's write to land. It follows the delivery
+// retry pause (two seconds in production), but never under a quarter
+// second, which a slow, busy machine needs.
 func (a *App) claimSettle() time.Duration {
-	if a.retry.BaseDelay <= 0 {
-		return 0
-	}
-	return min(a.retry.BaseDelay, 2*time.Second)
+	return min(max(a.retry.BaseDelay, 250*time.Millisecond), 2*time.Second)
 }
 
 // publishRuns lists the publish check runs of the merge commit, oldest first.

@@ -7,6 +7,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -23,8 +24,10 @@ import (
 // second replica of a deployment. It shares nothing in memory with the
 // sandbox's own server.
 type replica struct {
-	app    *handlers.App
-	logger zerolog.Logger
+	app     *handlers.App
+	logger  zerolog.Logger
+	hookURL string
+	server  *handlers.Server
 }
 
 func startReplica(t *testing.T, sb *sandbox.Sandbox) *replica {
@@ -62,7 +65,7 @@ func startReplica(t *testing.T, sb *sandbox.Sandbox) *replica {
 	if testing.Verbose() {
 		logs = os.Stderr
 	}
-	r := &replica{logger: zerolog.New(logs).With().Str("replica", "second").Logger()}
+	r := &replica{logger: zerolog.New(logs).With().Str("replica", "second").Logger(), hookURL: "http://" + ln.Addr().String() + "/api/github/hook"}
 	configure := func(d handlers.ServerDeps) handlers.AppOptions {
 		return handlers.AppOptions{
 			Now: sb.Clock.Now, Secrets: d.Config.Publish.Secrets, BotLogin: sb.App.BotLogin,
@@ -76,6 +79,7 @@ func startReplica(t *testing.T, sb *sandbox.Sandbox) *replica {
 		ln.Close()
 		t.Fatal(err)
 	}
+	r.server = srv
 	ctx, cancel := context.WithCancel(context.Background())
 	stopped := make(chan struct{})
 	go func() { _ = srv.Run(ctx); close(stopped) }()
@@ -102,7 +106,9 @@ func stopRecordingAfter(sb *sandbox.Sandbox, n int) {
 	for i := 0; i < n; i++ {
 		sb.GitHub.InjectFault(githubfake.Fault{Method: "PATCH", PathPrefix: "/repos/example/comms/check-runs/", Times: 1, Delay: time.Microsecond})
 	}
-	sb.GitHub.InjectFault(githubfake.Fault{Method: "PATCH", PathPrefix: "/repos/example/comms/check-runs/", Reset: true})
+	// A 422 is not retried, so the "dead" process gives up at once.
+	sb.GitHub.InjectFault(githubfake.Fault{Method: "PATCH", PathPrefix: "/repos/example/comms/check-runs/", Status: 422,
+		Body: `{"message":"simulated: the process stopped here"}`})
 }
 
 func TestRestartBetweenTwoTargetsSendsOnlyTheRest(t *testing.T) {
@@ -272,5 +278,78 @@ func TestRestartAfterOpeningTheFollowUpDoesNotCallItAnUpdate(t *testing.T) {
 	}
 	if run := check(t, sb, merged.MergeCommitSHA, "commsgate/publish"); run.Conclusion != "success" {
 		t.Fatalf("publish check = %s/%s %q", run.Status, run.Conclusion, run.Title)
+	}
+}
+
+// deliverToBoth posts the event to the sandbox's server and the replica
+// at the same moment, then waits until both are idle and the sandbox has
+// settled.
+func deliverToBoth(t *testing.T, sb *sandbox.Sandbox, r *replica, ev githubfake.Event) {
+	t.Helper()
+	var wg sync.WaitGroup
+	errs := make(chan error, 2)
+	for _, url := range []string{sb.HookURL, r.hookURL} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			resp, err := ev.Deliver(ctxFor(t), url, sb.Secret)
+			if err == nil {
+				resp.Body.Close()
+			}
+			errs <- err
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for r.server.Pending() > 0 && time.Now().Before(deadline) {
+		time.Sleep(2 * time.Millisecond)
+	}
+	if err := sb.Settle(ctxFor(t)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestTwoProcessesGivenTheSameMergePublishOnce(t *testing.T) {
+	sb := start(t, sandbox.Options{})
+	pr := readyToMerge(t, sb)
+	other := startReplica(t, sb)
+	merged, ev := sb.GitHub.MergePR(sandbox.CommsRepo, pr.Number, "carla")
+	deliverToBoth(t, sb, other, ev)
+	deliverToBoth(t, sb, other, ev) // and GitHub redelivers it to both
+
+	if got, want := counts(sb), (publishedCounts{1, 1, 1, 1}); got != want {
+		t.Fatalf("deliveries = %+v, want exactly one per channel %+v", got, want)
+	}
+	if n := len(followUps(sb)); n != 1 {
+		t.Fatalf("follow-up issues = %d, want 1", n)
+	}
+	// If both created a run at the same instant, both show the outcome.
+	for _, run := range sb.GitHub.CheckRuns(sandbox.CommsRepo, merged.MergeCommitSHA) {
+		if run.Name == "commsgate/publish" && run.Conclusion != "success" {
+			t.Errorf("publish run %d = %s/%s %q", run.ID, run.Status, run.Conclusion, run.Title)
+		}
+	}
+}
+
+func TestRetryPressedOnTwoProcessesSendsOnce(t *testing.T) {
+	sb := start(t, sandbox.Options{})
+	pr := readyToMerge(t, sb)
+	other := startReplica(t, sb)
+	sb.Hooks.FailNext(3) // Slack down for the first publication
+	merged := mergeByHand(t, sb, pr)
+	run := check(t, sb, merged.MergeCommitSHA, "commsgate/publish")
+	if run.Conclusion != "failure" {
+		t.Fatalf("publish check = %s, want failure with Slack down", run.Conclusion)
+	}
+	// The button's event reaches both processes at once.
+	deliverToBoth(t, sb, other, sb.GitHub.RequestCheckRunAction(run.ID, "carla", "retry-failed"))
+	if got, want := counts(sb), (publishedCounts{1, 1, 1, 1}); got != want {
+		t.Fatalf("after Retry failed on two processes: %+v, want Slack once %+v", got, want)
 	}
 }
