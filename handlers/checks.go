@@ -26,6 +26,14 @@ type checkPoster struct {
 	gh   *github.Client
 	t    prTarget
 	head string
+	// latestRuns is the newest run of each name on head, listed once per
+	// evaluation: one list serves both checks, and the runs this poster
+	// writes replace their entries.
+	latestRuns map[string]*github.CheckRun
+}
+
+func newCheckPoster(gh *github.Client, t prTarget, head string) *checkPoster {
+	return &checkPoster{gh: gh, t: t, head: head}
 }
 
 // checkResult is a check run to write. An empty conclusion leaves the run
@@ -44,7 +52,7 @@ type checkResult struct {
 // answers with 304, not writes. A changed run without annotations is
 // updated in place; one with annotations is created anew, because GitHub
 // appends annotations on update and old ones would linger.
-func (p checkPoster) post(ctx context.Context, r checkResult) error {
+func (p *checkPoster) post(ctx context.Context, r checkResult) error {
 	existing, err := p.latest(ctx, r.name)
 	if err != nil {
 		return err
@@ -55,9 +63,11 @@ func (p checkPoster) post(ctx context.Context, r checkResult) error {
 	if existing != nil && len(r.annotations) == 0 && existing.GetOutput().GetAnnotationsCount() == 0 {
 		opts := github.UpdateCheckRunOptions{Name: r.name, Output: output(r, nil)}
 		setStatus(r.conclusion, &opts.Status, &opts.Conclusion)
-		if _, _, err := p.gh.Checks.UpdateCheckRun(ctx, p.t.Owner, p.t.Repo, existing.GetID(), opts); err != nil {
+		run, _, err := p.gh.Checks.UpdateCheckRun(ctx, p.t.Owner, p.t.Repo, existing.GetID(), opts)
+		if err != nil {
 			return fmt.Errorf("update check run %s on %s: %w", r.name, shortSHA(p.head), err)
 		}
+		p.latestRuns[r.name] = run
 		return nil
 	}
 	first := r.annotations
@@ -70,6 +80,7 @@ func (p checkPoster) post(ctx context.Context, r checkResult) error {
 	if err != nil {
 		return fmt.Errorf("create check run %s on %s: %w", r.name, shortSHA(p.head), err)
 	}
+	p.latestRuns[r.name] = run
 	for rest := r.annotations[len(first):]; len(rest) > 0; {
 		batch := rest
 		if len(batch) > maxAnnotationsPerRequest {
@@ -87,21 +98,28 @@ func (p checkPoster) post(ctx context.Context, r checkResult) error {
 }
 
 // latest returns the newest check run of the name on the head commit.
-func (p checkPoster) latest(ctx context.Context, name string) (*github.CheckRun, error) {
-	runs, _, err := p.gh.Checks.ListCheckRunsForRef(ctx, p.t.Owner, p.t.Repo, p.head, &github.ListCheckRunsOptions{
-		CheckName: github.String(name),
-		Filter:    github.String("latest"),
-	})
-	if err != nil {
-		return nil, fmt.Errorf("list check runs %s on %s: %w", name, shortSHA(p.head), err)
-	}
-	var newest *github.CheckRun
-	for _, run := range runs.CheckRuns {
-		if run.GetName() == name && (newest == nil || run.GetID() > newest.GetID()) {
-			newest = run
+func (p *checkPoster) latest(ctx context.Context, name string) (*github.CheckRun, error) {
+	if p.latestRuns == nil {
+		runs, err := listAll(func(o github.ListOptions) ([]*github.CheckRun, *github.Response, error) {
+			list, resp, err := p.gh.Checks.ListCheckRunsForRef(ctx, p.t.Owner, p.t.Repo, p.head, &github.ListCheckRunsOptions{
+				Filter: github.String("latest"), ListOptions: o,
+			})
+			if list == nil {
+				return nil, resp, err
+			}
+			return list.CheckRuns, resp, err
+		})
+		if err != nil {
+			return nil, fmt.Errorf("list check runs on %s: %w", shortSHA(p.head), err)
+		}
+		p.latestRuns = make(map[string]*github.CheckRun)
+		for _, run := range runs {
+			if newest := p.latestRuns[run.GetName()]; newest == nil || run.GetID() > newest.GetID() {
+				p.latestRuns[run.GetName()] = run
+			}
 		}
 	}
-	return newest, nil
+	return p.latestRuns[name], nil
 }
 
 func sameOutcome(run *github.CheckRun, r checkResult) bool {
@@ -132,7 +150,7 @@ func setStatus(conclusion string, status, concl **string) {
 	*concl = github.String(conclusion)
 }
 
-func (p checkPoster) template(ctx context.Context, findings []policy.Finding) error {
+func (p *checkPoster) template(ctx context.Context, findings []policy.Finding) error {
 	title, summary := report.TemplateCheck(findings)
 	conclusion := "success"
 	if policy.HasErrors(findings) {
@@ -144,7 +162,7 @@ func (p checkPoster) template(ctx context.Context, findings []policy.Finding) er
 	})
 }
 
-func (p checkPoster) approval(ctx context.Context, d policy.Decision, requests reviewRequestOutcome, ignored []policy.IgnoredCommand) error {
+func (p *checkPoster) approval(ctx context.Context, d policy.Decision, requests reviewRequestOutcome, ignored []policy.IgnoredCommand) error {
 	title, summary := report.ApprovalCheck(d)
 	summary += requests.markdown() + ignoredMarkdown(ignored)
 	return p.post(ctx, checkResult{
@@ -200,7 +218,7 @@ func approvalConclusion(s policy.State) string {
 }
 
 // brokenPolicy fails both checks, pointing at the policy file's lines.
-func (p checkPoster) brokenPolicy(ctx context.Context, findings []policy.Finding) error {
+func (p *checkPoster) brokenPolicy(ctx context.Context, findings []policy.Finding) error {
 	title, summary := report.TemplateCheck(findings)
 	if err := p.post(ctx, checkResult{
 		name: CheckTemplate, conclusion: "failure", title: "Policy file is broken: " + title, summary: summary,
@@ -217,7 +235,7 @@ func (p checkPoster) brokenPolicy(ctx context.Context, findings []policy.Finding
 
 // evaluationError records that the decision could not be made. It fails
 // the approval check: an unproven success must never stand.
-func (p checkPoster) evaluationError(ctx context.Context, cause error) error {
+func (p *checkPoster) evaluationError(ctx context.Context, cause error) error {
 	return p.post(ctx, checkResult{
 		name: CheckApproval, conclusion: "failure",
 		title: "ERROR — could not evaluate the approvals",

@@ -41,6 +41,7 @@ func (a *App) evaluateOnce(ctx context.Context, t prTarget, opts evalOptions) (s
 		a.withdrawApproval(ctx, gh, t, nil, err)
 		return "", err
 	}
+	a.acknowledge(ctx, gh, t, pol.rules, opts.acknowledge)
 	if !pol.found {
 		logger.Debug().Msg("no policy file on the default branch: not a communications repository")
 		return "skipped", nil
@@ -58,7 +59,7 @@ func (a *App) evaluateOnce(ctx context.Context, t prTarget, opts evalOptions) (s
 		return "skipped", nil
 	}
 	head := st.pr.GetHead().GetSHA()
-	checks := checkPoster{gh: gh, t: t, head: head}
+	checks := newCheckPoster(gh, t, head)
 
 	if pol.broken() {
 		// Nothing can be approved under a policy that does not load: say
@@ -126,7 +127,7 @@ func (a *App) withdrawApproval(ctx context.Context, gh *github.Client, t prTarge
 	if pr.GetState() != "open" {
 		return
 	}
-	checks := checkPoster{gh: gh, t: t, head: pr.GetHead().GetSHA()}
+	checks := newCheckPoster(gh, t, pr.GetHead().GetSHA())
 	existing, err := checks.latest(ctx, CheckApproval)
 	if err != nil || existing == nil {
 		return
@@ -172,7 +173,7 @@ func (a *App) gatherFacts(ctx context.Context, gh *github.Client, t prTarget, ru
 	if err != nil {
 		return evaluationFacts{}, err
 	}
-	comments, err := a.convertComments(ctx, gh, t, rules, members, st.comments)
+	comments, err := a.convertComments(ctx, gh, t, rules, st.comments)
 	if err != nil {
 		return evaluationFacts{}, err
 	}

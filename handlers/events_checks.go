@@ -24,6 +24,9 @@ func (h *checkRunHandler) Handle(ctx context.Context, eventType, deliveryID stri
 		return fmt.Errorf("parse check_run payload: %w", err)
 	}
 	run := event.GetCheckRun()
+	if run == nil {
+		return nil
+	}
 	installationID := githubapp.GetInstallationIDFromEvent(&event)
 	switch event.GetAction() {
 	case "rerequested":
@@ -61,9 +64,13 @@ func (h *checkSuiteHandler) Handle(ctx context.Context, eventType, deliveryID st
 	if a := event.GetAction(); a != "requested" && a != "rerequested" {
 		return nil
 	}
+	suite := event.GetCheckSuite()
+	if suite == nil {
+		return nil
+	}
 	installationID := githubapp.GetInstallationIDFromEvent(&event)
 	var errs []error
-	for _, pr := range event.GetCheckSuite().PullRequests {
+	for _, pr := range suite.PullRequests {
 		t := targetOf(installationID, event.GetRepo(), pr.GetNumber())
 		pctx, _ := githubapp.PreparePRContext(ctx, installationID, event.GetRepo(), pr.GetNumber())
 		errs = append(errs, h.app.Evaluate(pctx, t, evalOptions{Template: true, Reason: "check_suite." + event.GetAction()}))

@@ -7,7 +7,6 @@ import (
 
 	"github.com/google/go-github/v62/github"
 	"github.com/palantir/go-githubapp/githubapp"
-	"github.com/rs/zerolog"
 
 	"github.com/commsgate/commsgate/policy"
 )
@@ -18,8 +17,9 @@ var _ githubapp.EventHandler = (*commentHandler)(nil)
 
 func (h *commentHandler) Handles() []string { return []string{"issue_comment"} }
 
-// Handle acknowledges commands and re-evaluates. A comment without a
-// command costs nothing: most comments are conversation.
+// Handle re-evaluates on a command; the evaluation also acknowledges it,
+// under the policy it reads anyway. A comment without a command costs
+// nothing: most comments are conversation.
 func (h *commentHandler) Handle(ctx context.Context, eventType, deliveryID string, payload []byte) error {
 	var event github.IssueCommentEvent
 	if err := json.Unmarshal(payload, &event); err != nil {
@@ -37,46 +37,18 @@ func (h *commentHandler) Handle(ctx context.Context, eventType, deliveryID strin
 	}
 	installationID := githubapp.GetInstallationIDFromEvent(&event)
 	number := event.GetIssue().GetNumber()
-	ctx, logger := githubapp.PreparePRContext(ctx, installationID, event.GetRepo(), number)
+	ctx, _ = githubapp.PreparePRContext(ctx, installationID, event.GetRepo(), number)
 	t := targetOf(installationID, event.GetRepo(), number)
 
 	recheck := false
 	for _, c := range cmds {
 		recheck = recheck || c.Name == policy.CommandRecheck
 	}
-	if err := h.app.acknowledge(ctx, t, event.GetComment(), cmds); err != nil {
-		// The reaction is a courtesy; the evaluation below is what matters.
-		logger.Warn().Err(err).Msg("could not acknowledge command")
-	}
-	return h.app.Evaluate(ctx, t, evalOptions{Template: recheck, Reason: "issue_comment.command"})
-}
-
-// acknowledge reacts to a command comment: +1 when the author may use it,
-// "confused" when not (the check summary says why).
-func (a *App) acknowledge(ctx context.Context, t prTarget, c *github.IssueComment, cmds []policy.Command) error {
-	gh, err := a.clients.NewInstallationClient(t.InstallationID)
-	if err != nil {
-		return fmt.Errorf("installation client: %w", err)
-	}
-	reaction := "+1"
-	onlyRecheck := true
-	for _, cmd := range cmds {
-		onlyRecheck = onlyRecheck && cmd.Name == policy.CommandRecheck
-	}
-	if !onlyRecheck {
-		ok, err := a.authorizedForHolds(ctx, gh, t, c.GetUser().GetLogin())
-		if err != nil {
-			return err
-		}
-		if !ok {
-			reaction = "confused"
-		}
-	}
-	if _, _, err := gh.Reactions.CreateIssueCommentReaction(ctx, t.Owner, t.Repo, c.GetID(), reaction); err != nil {
-		return fmt.Errorf("react to comment %d: %w", c.GetID(), err)
-	}
-	zerolog.Ctx(ctx).Info().Str("reaction", reaction).Int64("comment_id", c.GetID()).Msg("acknowledged command")
-	return nil
+	return h.app.Evaluate(ctx, t, evalOptions{
+		Template:    recheck,
+		Reason:      "issue_comment.command",
+		acknowledge: []commandComment{{comment: event.GetComment(), commands: cmds}},
+	})
 }
 
 // isOwnOrBot reports whether an event was caused by commsgate itself or by

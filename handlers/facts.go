@@ -217,7 +217,11 @@ func (a *App) readContents(ctx context.Context, gh *github.Client, t prTarget, h
 	}
 	for _, sha := range reviewedCommits {
 		if sha == headSHA {
+			// Under the lock: the blob comparisons of commits listed
+			// before head are already running and write to the map.
+			mu.Lock()
 			changed[sha] = false
+			mu.Unlock()
 			continue
 		}
 		for i := range comms {
@@ -249,24 +253,27 @@ func (a *App) readContents(ctx context.Context, gh *github.Client, t prTarget, h
 // boundedFileAt reads a communication unless it is larger than any
 // communication can be; then it returns its size and no content.
 func boundedFileAt(ctx context.Context, gh *github.Client, t prTarget, path, ref string) ([]byte, int, error) {
-	file, _, _, err := gh.Repositories.GetContents(ctx, t.Owner, t.Repo, path, &github.RepositoryContentGetOptions{Ref: ref})
+	file, err := fileEntryAt(ctx, gh, t, path, ref)
 	if err != nil {
-		return nil, 0, fmt.Errorf("read %s@%s: %w", path, shortSHA(ref), err)
-	}
-	if file == nil {
-		return nil, 0, fmt.Errorf("read %s@%s: is a directory", path, shortSHA(ref))
+		return nil, 0, err
 	}
 	if file.GetSize() > policy.MaxDocumentBytes {
 		return nil, file.GetSize(), nil
 	}
-	content, err := file.GetContent()
-	if err != nil {
-		return nil, 0, fmt.Errorf("decode %s@%s: %w", path, shortSHA(ref), err)
-	}
-	return []byte(content), 0, nil
+	content, err := decodeContent(file, path, ref)
+	return content, 0, err
 }
 
 func fileAt(ctx context.Context, gh *github.Client, t prTarget, path, ref string) ([]byte, error) {
+	file, err := fileEntryAt(ctx, gh, t, path, ref)
+	if err != nil {
+		return nil, err
+	}
+	return decodeContent(file, path, ref)
+}
+
+// fileEntryAt reads a file (not a directory) at ref.
+func fileEntryAt(ctx context.Context, gh *github.Client, t prTarget, path, ref string) (*github.RepositoryContent, error) {
 	file, _, _, err := gh.Repositories.GetContents(ctx, t.Owner, t.Repo, path, &github.RepositoryContentGetOptions{Ref: ref})
 	if err != nil {
 		return nil, fmt.Errorf("read %s@%s: %w", path, shortSHA(ref), err)
@@ -274,6 +281,10 @@ func fileAt(ctx context.Context, gh *github.Client, t prTarget, path, ref string
 	if file == nil {
 		return nil, fmt.Errorf("read %s@%s: is a directory", path, shortSHA(ref))
 	}
+	return file, nil
+}
+
+func decodeContent(file *github.RepositoryContent, path, ref string) ([]byte, error) {
 	content, err := file.GetContent()
 	if err != nil {
 		return nil, fmt.Errorf("decode %s@%s: %w", path, shortSHA(ref), err)

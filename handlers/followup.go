@@ -185,7 +185,7 @@ func (a *App) followUp(ctx context.Context, p *publication, path string, receipt
 	if err != nil {
 		return 0, err
 	}
-	content, err := fileAt(ctx, p.gh, p.t, path, p.pr.GetMergeCommitSHA())
+	content, err := p.mergedFile(ctx, path)
 	if err != nil {
 		return 0, err
 	}
@@ -275,51 +275,36 @@ func sortedKeys[V any](m map[string]V) []string {
 	return keys
 }
 
-// remindFollowUps posts one reminder on each follow-up issue that is due
-// and still open. The record is marked first: a crash between the two
-// steps costs a reminder, never doubles it.
-func (a *App) remindFollowUps(ctx context.Context, installationID int64) error {
-	gh, err := a.clients.NewInstallationClient(installationID)
-	if err != nil {
-		return fmt.Errorf("installation client %d: %w", installationID, err)
+// remindRepo posts one reminder on each follow-up issue of the repository
+// that is due and still open. The record is marked first: a crash between
+// the two steps costs a reminder, never doubles it.
+func (a *App) remindRepo(ctx context.Context, gh *github.Client, t prTarget, pol repoPolicy) error {
+	if pol.broken() || !pol.rules.FollowUp.Enabled {
+		return nil
 	}
-	repos, err := installationRepos(ctx, gh)
+	now := a.now()
+	issues, err := followUpIssues(ctx, gh, t, pol.rules, "open")
 	if err != nil {
 		return err
 	}
-	now := a.now()
-	for _, repo := range repos {
-		t := targetOf(installationID, repo, 0)
-		pol, _, err := loadPolicy(ctx, gh, t)
-		if err != nil {
-			return err
-		}
-		if !pol.found || pol.broken() || !pol.rules.FollowUp.Enabled {
+	for _, is := range issues {
+		rec, ok := parseRecord(is.GetBody())
+		if !ok || rec.Reminded || now.Before(rec.Due) {
 			continue
 		}
-		issues, err := followUpIssues(ctx, gh, t, pol.rules, "open")
-		if err != nil {
-			return err
+		rec.Reminded = true
+		body := withRecord(is.GetBody(), rec)
+		if _, _, err := gh.Issues.Edit(ctx, t.Owner, t.Repo, is.GetNumber(), &github.IssueRequest{Body: &body}); err != nil {
+			return fmt.Errorf("mark follow-up #%d reminded: %w", is.GetNumber(), err)
 		}
-		for _, is := range issues {
-			rec, ok := parseRecord(is.GetBody())
-			if !ok || rec.Reminded || now.Before(rec.Due) {
-				continue
-			}
-			rec.Reminded = true
-			body := withRecord(is.GetBody(), rec)
-			if _, _, err := gh.Issues.Edit(ctx, t.Owner, t.Repo, is.GetNumber(), &github.IssueRequest{Body: &body}); err != nil {
-				return fmt.Errorf("mark follow-up #%d reminded: %w", is.GetNumber(), err)
-			}
-			var who []string
-			for _, u := range is.Assignees {
-				who = append(who, "@"+u.GetLogin())
-			}
-			msg := "⏰ This follow-up was due " + policy.FormatInstant(rec.Due) + ". " + strings.Join(who, " ") +
-				"\n\nPlease work through the checklist and close the issue when the look back is done."
-			if _, _, err := gh.Issues.CreateComment(ctx, t.Owner, t.Repo, is.GetNumber(), &github.IssueComment{Body: github.String(msg)}); err != nil {
-				return fmt.Errorf("remind on follow-up #%d: %w", is.GetNumber(), err)
-			}
+		var who []string
+		for _, u := range is.Assignees {
+			who = append(who, "@"+u.GetLogin())
+		}
+		msg := "⏰ This follow-up was due " + policy.FormatInstant(rec.Due) + ". " + strings.Join(who, " ") +
+			"\n\nPlease work through the checklist and close the issue when the look back is done."
+		if _, _, err := gh.Issues.CreateComment(ctx, t.Owner, t.Repo, is.GetNumber(), &github.IssueComment{Body: github.String(msg)}); err != nil {
+			return fmt.Errorf("remind on follow-up #%d: %w", is.GetNumber(), err)
 		}
 	}
 	return nil

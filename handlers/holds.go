@@ -3,8 +3,10 @@ package handlers
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/google/go-github/v62/github"
+	"github.com/rs/zerolog"
 
 	"github.com/commsgate/commsgate/policy"
 )
@@ -13,7 +15,7 @@ import (
 // rules replay, deciding for each command author whether they may use it.
 // Comments without commands are dropped early, so an ordinary discussion
 // costs no permission lookups.
-func (a *App) convertComments(ctx context.Context, gh *github.Client, t prTarget, rules *policy.Rules, members map[string][]string, in []*github.IssueComment) ([]policy.Comment, error) {
+func (a *App) convertComments(ctx context.Context, gh *github.Client, t prTarget, rules *policy.Rules, in []*github.IssueComment) ([]policy.Comment, error) {
 	var out []policy.Comment
 	decided := map[string]bool{}
 	for _, c := range in {
@@ -28,7 +30,7 @@ func (a *App) convertComments(ctx context.Context, gh *github.Client, t prTarget
 		ok, seen := decided[user]
 		if !seen {
 			var err error
-			ok, err = a.mayHold(ctx, gh, t, rules, members, user)
+			ok, err = a.mayHold(ctx, gh, t, rules, user)
 			if err != nil {
 				return nil, err
 			}
@@ -42,42 +44,88 @@ func (a *App) convertComments(ctx context.Context, gh *github.Client, t prTarget
 }
 
 // mayHold: members of any configured group or SIG leads team, or anyone
-// with write permission on the repository, may place and lift holds.
-func (a *App) mayHold(ctx context.Context, gh *github.Client, t prTarget, rules *policy.Rules, members map[string][]string, user string) (bool, error) {
-	for _, team := range requiredTeams(rules, nil) {
-		for _, m := range members[team] {
-			if m == user {
-				return true, nil
-			}
+// with write permission on the repository, may place and lift holds. The
+// lead of a SIG the notice does not name counts too, so teams the
+// evaluation has not loaded are read as well, but only after the cached
+// ones did not name the user.
+func (a *App) mayHold(ctx context.Context, gh *github.Client, t prTarget, rules *policy.Rules, user string) (bool, error) {
+	teams := requiredTeams(rules, nil)
+	for _, sig := range sortedKeys(rules.SIGs) {
+		teams = append(teams, rules.SIGs[sig])
+	}
+	var unread []string
+	for _, team := range teams {
+		members, cached := a.teams.get(team)
+		if !cached {
+			unread = append(unread, team)
+		} else if slices.Contains(members, user) {
+			return true, nil
 		}
 	}
-	for _, team := range rules.SIGs {
-		for _, m := range members[team] {
-			if m == user {
-				return true, nil
-			}
+	for _, team := range unread {
+		members, err := a.teamMembers(ctx, gh, team)
+		if err != nil {
+			return false, fmt.Errorf("teams for hold authorisation: %w", err)
+		}
+		if slices.Contains(members, user) {
+			return true, nil
 		}
 	}
 	return a.canWrite(ctx, gh, t, user)
 }
 
-// authorizedForHolds answers mayHold for a comment event, loading the
-// policy and the teams it needs (all cached).
-func (a *App) authorizedForHolds(ctx context.Context, gh *github.Client, t prTarget, user string) (bool, error) {
-	pol, _, err := a.policyFor(ctx, gh, t)
+// commandComment is a comment with commands, waiting for its reaction.
+type commandComment struct {
+	comment  *github.IssueComment
+	commands []policy.Command
+}
+
+// acknowledge reacts to each command comment: +1 when the author may use
+// its commands, "confused" when not (the check summary says why). It runs
+// inside the evaluation, under the policy the evaluation has just read. A
+// reaction is a courtesy: failing one is logged, never fatal.
+func (a *App) acknowledge(ctx context.Context, gh *github.Client, t prTarget, rules *policy.Rules, pending []commandComment) {
+	logger := zerolog.Ctx(ctx)
+	for _, p := range pending {
+		reaction, err := a.reactionFor(ctx, gh, t, rules, p)
+		if err == nil {
+			_, _, err = gh.Reactions.CreateIssueCommentReaction(ctx, t.Owner, t.Repo, p.comment.GetID(), reaction)
+			if err != nil {
+				err = fmt.Errorf("react to comment %d: %w", p.comment.GetID(), err)
+			}
+		}
+		if err != nil {
+			logger.Warn().Err(err).Int64("comment_id", p.comment.GetID()).Msg("could not acknowledge command")
+			continue
+		}
+		logger.Info().Str("reaction", reaction).Int64("comment_id", p.comment.GetID()).Msg("acknowledged command")
+	}
+}
+
+// reactionFor is "+1" for a comment whose author may use its commands:
+// anyone may ask for a recheck; holds need mayHold, or write permission
+// where no policy says more.
+func (a *App) reactionFor(ctx context.Context, gh *github.Client, t prTarget, rules *policy.Rules, p commandComment) (string, error) {
+	onlyRecheck := true
+	for _, cmd := range p.commands {
+		onlyRecheck = onlyRecheck && cmd.Name == policy.CommandRecheck
+	}
+	if onlyRecheck {
+		return "+1", nil
+	}
+	user := p.comment.GetUser().GetLogin()
+	var ok bool
+	var err error
+	if rules == nil {
+		ok, err = a.canWrite(ctx, gh, t, user)
+	} else {
+		ok, err = a.mayHold(ctx, gh, t, rules, user)
+	}
 	if err != nil {
-		return false, err
+		return "", err
 	}
-	if pol.rules == nil {
-		return a.canWrite(ctx, gh, t, user)
+	if !ok {
+		return "confused", nil
 	}
-	teams := requiredTeams(pol.rules, nil)
-	for _, team := range pol.rules.SIGs {
-		teams = append(teams, team)
-	}
-	members, err := a.loadTeams(ctx, gh, teams)
-	if err != nil {
-		return false, fmt.Errorf("teams for hold authorisation: %w", err)
-	}
-	return a.mayHold(ctx, gh, t, pol.rules, members, user)
+	return "+1", nil
 }

@@ -39,6 +39,9 @@ type publication struct {
 	unsaved bool
 	// owner is this process's claim on the ledger.
 	owner string
+	// mergedFiles are the communications read at the merge commit, kept
+	// so the follow-up does not download what publishing already read.
+	mergedFiles map[string][]byte
 }
 
 func (a *App) publishMerged(ctx context.Context, t prTarget) error {
@@ -128,7 +131,7 @@ func (a *App) publishMerged(ctx context.Context, t prTarget) error {
 // publishFile delivers one communication to each of its channels that has
 // not yet succeeded, recording each outcome before the next send.
 func (p *publication) publishFile(ctx context.Context, path, status string) error {
-	content, err := fileAt(ctx, p.gh, p.t, path, p.pr.GetMergeCommitSHA())
+	content, err := p.mergedFile(ctx, path)
 	if err != nil {
 		return err
 	}
@@ -197,6 +200,23 @@ func (p *publication) publishFile(ctx context.Context, path, status string) erro
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// mergedFile reads a communication at the merge commit, once per
+// publication: a commit's content never changes.
+func (p *publication) mergedFile(ctx context.Context, path string) ([]byte, error) {
+	if content, ok := p.mergedFiles[path]; ok {
+		return content, nil
+	}
+	content, err := fileAt(ctx, p.gh, p.t, path, p.pr.GetMergeCommitSHA())
+	if err != nil {
+		return nil, err
+	}
+	if p.mergedFiles == nil {
+		p.mergedFiles = make(map[string][]byte)
+	}
+	p.mergedFiles[path] = content
+	return content, nil
 }
 
 // deliveryFinder is implemented by senders that can tell whether a
@@ -450,7 +470,7 @@ func (a *App) retryPublication(ctx context.Context, installationID int64, repo *
 func prFromLedger(run *github.CheckRun) (int, error) {
 	l, err := parseLedger(run.GetOutput().GetText(), 0)
 	if err != nil {
-		return 0, err
+		return 0, fmt.Errorf("%s check run %d: %w", CheckPublish, run.GetID(), err)
 	}
 	if l.PR == 0 {
 		return 0, fmt.Errorf("%s check run %d names no pull request", CheckPublish, run.GetID())

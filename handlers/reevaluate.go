@@ -20,13 +20,25 @@ type reevaluation struct {
 	options evalOptions
 }
 
-// maxReposPerSweep bounds the cost of one membership event on a large
-// installation; the periodic sweep of the scheduler catches the rest.
+// maxReposPerSweep bounds the repositories one membership event or one
+// sweep visits on a large installation, so neither can spend the
+// installation's rate limit alone.
 const maxReposPerSweep = 200
 
 // reevaluateInstallation evaluates every open PR of the selected
 // repositories that have a policy file.
 func (a *App) reevaluateInstallation(ctx context.Context, installationID int64, sel reevaluation) error {
+	return a.eachRepo(ctx, installationID, func(gh *github.Client, repo *github.Repository) error {
+		if sel.repo != nil && !sel.repo(repo.GetFullName()) {
+			return nil
+		}
+		return a.reevaluateRepo(ctx, gh, installationID, repo, sel)
+	})
+}
+
+// eachRepo calls visit for each repository the installation can reach,
+// up to maxReposPerSweep, and joins their errors.
+func (a *App) eachRepo(ctx context.Context, installationID int64, visit func(*github.Client, *github.Repository) error) error {
 	gh, err := a.clients.NewInstallationClient(installationID)
 	if err != nil {
 		return fmt.Errorf("installation client %d: %w", installationID, err)
@@ -38,13 +50,10 @@ func (a *App) reevaluateInstallation(ctx context.Context, installationID int64, 
 	var errs []error
 	for i, repo := range repos {
 		if i >= maxReposPerSweep {
-			zerolog.Ctx(ctx).Warn().Int("repositories", len(repos)).Msg("too many repositories for one sweep; the rest wait for their next event")
+			zerolog.Ctx(ctx).Warn().Int("repositories", len(repos)).Msg("too many repositories for one pass; the rest wait for their next event")
 			break
 		}
-		if sel.repo != nil && !sel.repo(repo.GetFullName()) {
-			continue
-		}
-		errs = append(errs, a.reevaluateRepo(ctx, gh, installationID, repo, sel))
+		errs = append(errs, visit(gh, repo))
 	}
 	return errors.Join(errs...)
 }
@@ -58,6 +67,11 @@ func (a *App) reevaluateRepo(ctx context.Context, gh *github.Client, installatio
 	if !pol.found || (sel.policy != nil && !sel.policy(pol)) {
 		return nil
 	}
+	return a.evaluateOpenPRs(ctx, gh, base, repo, sel.options)
+}
+
+// evaluateOpenPRs evaluates every open pull request of the repository.
+func (a *App) evaluateOpenPRs(ctx context.Context, gh *github.Client, base prTarget, repo *github.Repository, opts evalOptions) error {
 	prs, err := listAll(func(o github.ListOptions) ([]*github.PullRequest, *github.Response, error) {
 		return gh.PullRequests.List(ctx, base.Owner, base.Repo, &github.PullRequestListOptions{State: "open", ListOptions: o})
 	})
@@ -68,8 +82,8 @@ func (a *App) reevaluateRepo(ctx context.Context, gh *github.Client, installatio
 	for _, pr := range prs {
 		t := base
 		t.Number = pr.GetNumber()
-		pctx, _ := githubapp.PreparePRContext(ctx, installationID, repo, pr.GetNumber())
-		errs = append(errs, a.Evaluate(pctx, t, sel.options))
+		pctx, _ := githubapp.PreparePRContext(ctx, base.InstallationID, repo, pr.GetNumber())
+		errs = append(errs, a.Evaluate(pctx, t, opts))
 	}
 	return errors.Join(errs...)
 }

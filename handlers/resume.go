@@ -25,39 +25,14 @@ const (
 	recentMerges = 30
 )
 
-// resumePublications finds recent merges whose publication a stopped
-// process left unfinished (a ledger still "in progress" past its lease)
-// or never started (the merged event was lost, though commsgate was
-// gating the pull request), and publishes what is missing. The ledger
-// makes this safe to run on every replica at once.
-func (a *App) resumePublications(ctx context.Context, installationID int64) error {
-	gh, err := a.clients.NewInstallationClient(installationID)
-	if err != nil {
-		return fmt.Errorf("installation client %d: %w", installationID, err)
-	}
-	repos, err := installationRepos(ctx, gh)
-	if err != nil {
-		return err
-	}
-	var errs []error
-	for i, repo := range repos {
-		if i >= maxReposPerSweep {
-			break
-		}
-		errs = append(errs, a.resumeRepo(ctx, gh, installationID, repo))
-	}
-	return errors.Join(errs...)
-}
-
-func (a *App) resumeRepo(ctx context.Context, gh *github.Client, installationID int64, repo *github.Repository) error {
-	base := targetOf(installationID, repo, 0)
-	pol, branch, err := loadPolicy(ctx, gh, base)
-	if err != nil {
-		return err
-	}
-	if !pol.found {
-		return nil
-	}
+// resumeRepo finds recent merges whose publication a stopped process
+// left unfinished (a ledger still "in progress" past its lease) or never
+// started (the merged event was lost, though commsgate was gating the
+// pull request), and publishes what is missing. The ledger makes this
+// safe to run on every replica at once. base names the repository, with
+// the default branch its policy was read from.
+func (a *App) resumeRepo(ctx context.Context, gh *github.Client, base prTarget, repo *github.Repository) error {
+	branch := base.DefaultBranch
 	prs, _, err := gh.PullRequests.List(ctx, base.Owner, base.Repo, &github.PullRequestListOptions{
 		State: "closed", Base: branch, Sort: "updated", Direction: "desc",
 		ListOptions: github.ListOptions{PerPage: recentMerges},
@@ -80,8 +55,8 @@ func (a *App) resumeRepo(ctx context.Context, gh *github.Client, installationID 
 			continue
 		}
 		t := base
-		t.Number, t.DefaultBranch = pr.GetNumber(), branch
-		pctx, logger := githubapp.PreparePRContext(ctx, installationID, repo, pr.GetNumber())
+		t.Number = pr.GetNumber()
+		pctx, logger := githubapp.PreparePRContext(ctx, base.InstallationID, repo, pr.GetNumber())
 		logger.Info().Str("why", why).Msg("resuming publication")
 		errs = append(errs, a.handleMerged(pctx, t))
 	}

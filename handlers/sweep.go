@@ -64,11 +64,34 @@ func (s *Sweeper) SweepOnce(ctx context.Context) error {
 	var errs []error
 	for _, inst := range installations {
 		ictx := zerolog.Ctx(ctx).With().Int64("github_installation_id", inst.GetID()).Logger().WithContext(ctx)
-		errs = append(errs, s.app.reevaluateInstallation(ictx, inst.GetID(), reevaluation{
-			options: evalOptions{Reason: "sweep"},
-		}))
-		errs = append(errs, s.app.resumePublications(ictx, inst.GetID()))
-		errs = append(errs, s.app.remindFollowUps(ictx, inst.GetID()))
+		errs = append(errs, s.app.sweepInstallation(ictx, inst.GetID()))
 	}
 	return errors.Join(errs...)
+}
+
+// sweepInstallation lists the installation's repositories once and reads
+// each one's policy once for all three jobs of the sweep: it runs every
+// minute, so a repository without a policy must cost one free conditional
+// request, not a counted 404 per job.
+func (a *App) sweepInstallation(ctx context.Context, installationID int64) error {
+	return a.eachRepo(ctx, installationID, func(gh *github.Client, repo *github.Repository) error {
+		return a.sweepRepo(ctx, gh, installationID, repo)
+	})
+}
+
+func (a *App) sweepRepo(ctx context.Context, gh *github.Client, installationID int64, repo *github.Repository) error {
+	base := targetOf(installationID, repo, 0)
+	pol, branch, err := a.policyFor(ctx, gh, base)
+	if err != nil {
+		return err
+	}
+	if !pol.found {
+		return nil
+	}
+	base.DefaultBranch = branch
+	return errors.Join(
+		a.evaluateOpenPRs(ctx, gh, base, repo, evalOptions{Reason: "sweep"}),
+		a.resumeRepo(ctx, gh, base, repo),
+		a.remindRepo(ctx, gh, base, pol),
+	)
 }

@@ -1,6 +1,9 @@
 package handlers
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // prTarget names one pull request of one installation.
 type prTarget struct {
@@ -25,6 +28,9 @@ type evalOptions struct {
 	Template bool
 	// Reason is recorded in logs.
 	Reason string
+	// acknowledge are command comments to react to once the evaluation has
+	// read the policy that decides who may use them.
+	acknowledge []commandComment
 }
 
 func (o evalOptions) merge(other evalOptions) evalOptions {
@@ -33,5 +39,6 @@ func (o evalOptions) merge(other evalOptions) evalOptions {
 	if other.Reason != "" {
 		out.Reason = other.Reason
 	}
+	out.acknowledge = append(slices.Clip(o.acknowledge), other.acknowledge...)
 	return out
 }

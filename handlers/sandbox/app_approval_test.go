@@ -187,3 +187,26 @@ func changesRequestedSection(summary string) string {
 	section, _, _ := strings.Cut(rest, "###")
 	return section
 }
+
+// An approval on an earlier commit and one on the head are checked for
+// staleness together. The head is made to sort after the earlier commit,
+// so its result is recorded while the earlier comparison still runs:
+// under -race this guards the shared result.
+func TestApprovalsOnEarlierCommitAndHeadBothCount(t *testing.T) {
+	sb := start(t, sandbox.Options{})
+	pr := openNotice(t, sb, validNotice())
+	approve(t, sb, pr, "nina")
+	earlier := pr.HeadSHA
+	for i := 1; pr.HeadSHA <= earlier; i++ {
+		if i > 50 {
+			t.Fatal("no pushed commit sorted after the first one")
+		}
+		pr = push(t, sb, pr, map[string]string{"README.md": strings.Repeat("#", i) + " Example comms\n"})
+	}
+	approve(t, sb, pr, "sue")
+	appr := approval(t, sb, pr)
+	requireState(t, appr, "in_progress", "", "@nina", "@sue")
+	if strings.Contains(appr.Summary, "stale") {
+		t.Fatalf("a change outside the notice made an approval stale:\n%s", appr.Summary)
+	}
+}

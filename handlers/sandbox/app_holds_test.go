@@ -125,3 +125,22 @@ func TestRecheckRepostsChecksAfterAQuietChange(t *testing.T) {
 		t.Fatalf("recheck not acknowledged: %q", got)
 	}
 }
+
+// The lead of any SIG may hold a notice, not only the leads of the SIGs it
+// names, and without write access to the repository: the reaction and the
+// evaluation must agree on that.
+func TestLeadOfAnotherSIGMayHold(t *testing.T) {
+	sb := start(t, sandbox.Options{})
+	withDocs := strings.Replace(sandbox.Policy(false), "  sig-auth: example/sig-auth-leads\n",
+		"  sig-auth: example/sig-auth-leads\n  sig-docs: example/sig-docs-leads\n", 1)
+	sb.GitHub.CreateTeam("example/sig-docs-leads", "dora") // no access to the comms repository
+	sb.GitHub.Push(sandbox.CommsRepo, "main", githubfake.Change{Files: map[string]string{".github/commsgate.yml": withDocs}})
+	pr := openNotice(t, sb, validNotice())
+	approveThrough(t, sb, pr)
+
+	c := say(t, sb, pr, "dora", "/hold the docs are not ready")
+	requireState(t, approval(t, sb, pr), "completed", "failure", "@dora", "the docs are not ready")
+	if got := reactions(sb, c); got != sb.App.BotLogin+":+1" {
+		t.Fatalf("the SIG Docs lead's hold was not acknowledged with +1: %q", got)
+	}
+}
