@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bradleyfalzon/ghinstallation/v2"
 	"github.com/rs/zerolog"
 )
 
@@ -160,6 +161,15 @@ func (t *retryTransport) judge(ctx context.Context, method string, res *http.Res
 	if err != nil {
 		if errors.Is(err, context.Canceled) || ctx.Err() != nil {
 			return retryVerdict{} // the caller gave up; do not outlive it
+		}
+		var tokenErr *ghinstallation.HTTPError
+		if errors.As(err, &tokenErr) && tokenErr.Response != nil {
+			// GitHub answered the installation token exchange: a 4xx
+			// (an installation that does not exist or was removed, a
+			// rejected app key) will not change by asking again.
+			if code := tokenErr.Response.StatusCode; code >= 400 && code < 500 && code != http.StatusTooManyRequests {
+				return retryVerdict{}
+			}
 		}
 		if post && !isDialError(err) {
 			return retryVerdict{}

@@ -6,8 +6,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"runtime/pprof"
 	"time"
 
+	"github.com/commsgate/commsgate/config"
 	"github.com/commsgate/commsgate/handlers/sandbox"
 )
 
@@ -27,6 +30,7 @@ type benchOptions struct {
 	Workers      int
 	QueueSize    int
 	PRs          int
+	CPUProfile   string
 }
 
 func parseBenchFlags(args []string, stderr io.Writer) (benchOptions, error) {
@@ -39,9 +43,10 @@ func parseBenchFlags(args []string, stderr io.Writer) (benchOptions, error) {
 	fs.IntVar(&o.BurstSenders, "burst-senders", 64, "concurrent connections the burst is sent over")
 	fs.DurationVar(&o.Latency, "latency", 0, "delay the fake GitHub adds to every request during the load phases")
 	fs.DurationVar(&o.ProbeLatency, "probe-latency", 50*time.Millisecond, "GitHub latency for the sequential round-trip probe")
-	fs.IntVar(&o.Workers, "workers", 4, "webhook worker goroutines")
-	fs.IntVar(&o.QueueSize, "queue", 100, "webhook queue size; a full queue answers 503")
+	fs.IntVar(&o.Workers, "workers", config.DefaultWorkers, "webhook worker goroutines (workers.count)")
+	fs.IntVar(&o.QueueSize, "queue", config.DefaultQueueSize, "webhook queue size (workers.queue_size); a full queue answers 503")
 	fs.IntVar(&o.PRs, "prs", 4, "open communication pull requests the load is spread over")
+	fs.StringVar(&o.CPUProfile, "cpuprofile", "", "write a CPU profile of the load phases to this file (go tool pprof)")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, `usage: commsgate bench [flags]
 
@@ -100,17 +105,18 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 // runBenchmark runs every phase in order and gathers the report. progress
 // receives one line per phase so a long run shows it is alive.
 func runBenchmark(ctx context.Context, opts benchOptions, progress io.Writer) (*benchReport, error) {
-	sb, err := sandbox.Start(sandbox.Options{
-		Clock:     sandbox.NewClock(benchClockStart),
-		Workers:   opts.Workers,
-		QueueSize: opts.QueueSize,
-	})
+	sb, err := sandbox.Start(sandbox.Options{Clock: sandbox.NewClock(benchClockStart)})
 	if err != nil {
 		return nil, fmt.Errorf("start sandbox: %w", err)
 	}
 	defer sb.Close()
+	srv, err := startBenchServer(sb, opts.Workers, opts.QueueSize)
+	if err != nil {
+		return nil, err
+	}
+	defer srv.stop()
 
-	d := newBenchDriver(sb)
+	d := newBenchDriver(sb, srv)
 	defer d.close()
 	report := &benchReport{Options: opts, Machine: describeMachine()}
 
@@ -131,6 +137,13 @@ func runBenchmark(ctx context.Context, opts benchOptions, progress io.Writer) (*
 		return nil, err
 	}
 	sb.GitHub.SetLatency(opts.Latency)
+	if opts.CPUProfile != "" {
+		stop, err := startCPUProfile(opts.CPUProfile)
+		if err != nil {
+			return nil, err
+		}
+		defer stop()
+	}
 
 	fmt.Fprintf(progress, "bench: steady load, %d webhooks/s for %s\n", opts.Rate, opts.Duration)
 	if report.Steady, err = d.steady(ctx, pool, opts.Rate, opts.Duration); err != nil {
@@ -144,4 +157,21 @@ func runBenchmark(ctx context.Context, opts benchOptions, progress io.Writer) (*
 	}
 	report.PeakRSS, report.RSS = readProcMemory()
 	return report, nil
+}
+
+// startCPUProfile profiles the whole process (server, fake GitHub and the
+// driver alike) until the returned function is called.
+func startCPUProfile(path string) (func(), error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}, nil
 }

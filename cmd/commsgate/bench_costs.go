@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/commsgate/commsgate/handlers/githubfake"
@@ -114,6 +115,15 @@ func (d *benchDriver) measureCosts(ctx context.Context, n int) ([]benchPR, []eve
 		return nil, nil, err
 	}
 
+	last := prs[len(prs)-1]
+	edited := strings.Replace(benchNotice(len(prs)), "exists\nto be evaluated", "exists\nto be evaluated again", 1)
+	_, ev = gh.PushToPR(sandbox.CommsRepo, last.Number, githubfake.Change{
+		Message: "Reword", Files: map[string]string{fmt.Sprintf("comms/2027-02-09-bench-%d.md", len(prs)): edited},
+	})
+	if err := measure(ev, "a push that edits the notice"); err != nil {
+		return nil, nil, err
+	}
+
 	// The load pool needs a review and a comment on every PR; GitHub
 	// already holds them, the load phases deliver them again and again.
 	for i := 1; i < len(prs); i++ {
@@ -152,7 +162,7 @@ func (d *benchDriver) probeRoundTrips(ctx context.Context, pr benchPR, latency t
 	if _, _, err := d.deliverSettled(ctx, pr.review); err != nil {
 		return res, err
 	}
-	before, err := scrapeMetrics(ctx, d.client, d.sb.BaseURL)
+	before, err := scrapeMetrics(ctx, d.client, d.srv.baseURL)
 	if err != nil {
 		return res, err
 	}
@@ -162,7 +172,7 @@ func (d *benchDriver) probeRoundTrips(ctx context.Context, pr benchPR, latency t
 	if err != nil {
 		return res, err
 	}
-	after, err := scrapeMetrics(ctx, d.client, d.sb.BaseURL)
+	after, err := scrapeMetrics(ctx, d.client, d.srv.baseURL)
 	if err != nil {
 		return res, err
 	}

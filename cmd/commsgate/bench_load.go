@@ -168,7 +168,7 @@ func (d *benchDriver) burst(ctx context.Context, pool []signedEvent, n, senders 
 // GitHub requests from the fake, memory once a second.
 func (d *benchDriver) phase(ctx context.Context, n int, send func(context.Context, *acks)) (phaseResult, error) {
 	var res phaseResult
-	before, err := scrapeMetrics(ctx, d.client, d.sb.BaseURL)
+	before, err := scrapeMetrics(ctx, d.client, d.srv.baseURL)
 	if err != nil {
 		return res, err
 	}
@@ -214,7 +214,7 @@ func (d *benchDriver) phase(ctx context.Context, n int, send func(context.Contex
 	a.fill(&res)
 	res.Sent = n
 
-	after, err := scrapeMetrics(ctx, d.client, d.sb.BaseURL)
+	after, err := scrapeMetrics(ctx, d.client, d.srv.baseURL)
 	if err != nil {
 		return res, err
 	}

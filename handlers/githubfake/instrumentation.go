@@ -132,6 +132,10 @@ type Fault struct {
 	Reset bool
 	// Body replaces the default JSON error body.
 	Body string
+	// LoseResponse lets GitHub act on the request (create the issue, merge
+	// the pull request) and then closes the connection before the answer:
+	// the client cannot know whether its request took effect.
+	LoseResponse bool
 
 	used int
 }

@@ -220,3 +220,24 @@ func TestTakeRequestsEmptiesTheLog(t *testing.T) {
 		t.Errorf("after TakeRequests the log still holds %d requests", len(left))
 	}
 }
+
+func TestLostResponseStillTakesEffect(t *testing.T) {
+	w := newWorld(t)
+	client := tokenClient(t, w.srv, w.inst.ID)
+	w.srv.InjectFault(Fault{Method: "POST", PathPrefix: "/repos/kubernetes/sig-comms/issues", LoseResponse: true, Times: 1})
+	_, resp, err := client.Issues.Create(w.ctx, "kubernetes", "sig-comms", &github.IssueRequest{Title: github.String("Created, answer lost")})
+	if err == nil || resp != nil {
+		t.Fatalf("lost response: resp %v err %v, want a transport error", resp, err)
+	}
+	issues := w.srv.Issues("kubernetes/sig-comms")
+	if len(issues) != 1 || issues[0].Title != "Created, answer lost" {
+		t.Fatalf("issues = %+v, want the one GitHub created before the answer was lost", issues)
+	}
+	if reqs := w.srv.Requests(); len(reqs) == 0 || reqs[len(reqs)-1].Status != 201 {
+		t.Errorf("log = %+v, want the create recorded with GitHub's 201", reqs)
+	}
+	// The next request is answered normally.
+	if _, _, err := client.Issues.Create(w.ctx, "kubernetes", "sig-comms", &github.IssueRequest{Title: github.String("Second")}); err != nil {
+		t.Errorf("after the fault: %v", err)
+	}
+}

@@ -86,7 +86,8 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		if !sleep(r.Context(), latency) {
 			return
 		}
-		if s.applyFault(w, r, req) {
+		fault, faulted := s.takeFault(r.Method, r.URL.Path)
+		if faulted && !fault.LoseResponse && s.applyFault(w, r, req, fault) {
 			return
 		}
 
@@ -116,6 +117,10 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		// Record before answering, so a test that got the response also
 		// finds the request in the log.
 		s.record(req)
+		if faulted && fault.LoseResponse {
+			// GitHub did the work; the answer never arrives.
+			loseConnection(w)
+		}
 		for k, v := range rec.header {
 			w.Header()[k] = v
 		}
@@ -216,11 +221,7 @@ func (s *Server) setRateHeaders(h http.Header, c caller, charge bool) {
 // applyFault answers the request from a matching fault and reports whether
 // it did; it records the request before answering. A fault with only a
 // Delay slows the request and lets it through.
-func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, req Request) bool {
-	f, ok := s.takeFault(r.Method, r.URL.Path)
-	if !ok {
-		return false
-	}
+func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, req Request, f Fault) bool {
 	if !sleep(r.Context(), f.Delay) {
 		// The client gave up while the fault held the request.
 		s.record(req)
@@ -229,15 +230,8 @@ func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, req Request)
 	if f.Reset {
 		req.Counted = true
 		s.record(req)
-		if hj, ok := w.(http.Hijacker); ok {
-			if conn, _, err := hj.Hijack(); err == nil {
-				_ = conn.Close()
-				return true
-			}
-		}
-		// Without a hijackable connection, abort the handler: net/http
-		// then closes the connection mid-response.
-		panic(http.ErrAbortHandler)
+		loseConnection(w)
+		return true
 	}
 	if f.Status == 0 {
 		return false
@@ -266,6 +260,19 @@ func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, req Request)
 		writeError(w, f.Status, http.StatusText(f.Status))
 	}
 	return true
+}
+
+// loseConnection closes the client's connection without an answer.
+func loseConnection(w http.ResponseWriter) {
+	if hj, ok := w.(http.Hijacker); ok {
+		if conn, _, err := hj.Hijack(); err == nil {
+			_ = conn.Close()
+			return
+		}
+	}
+	// Without a hijackable connection, abort the handler: net/http then
+	// closes the connection mid-response.
+	panic(http.ErrAbortHandler)
 }
 
 // sleep waits d or until the request is cancelled, reporting whether the

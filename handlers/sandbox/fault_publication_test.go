@@ -1,6 +1,7 @@
 package sandbox_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -72,6 +73,86 @@ func TestGitHubFaultsWhilePublishing(t *testing.T) {
 			}
 			if run := check(t, sb, merged.MergeCommitSHA, "commsgate/publish"); run.Conclusion != "success" {
 				t.Errorf("after recovery the publish check = %s/%s %q\n%s", run.Status, run.Conclusion, run.Title, run.Text)
+			}
+		})
+	}
+}
+
+// TestLostAnswersNeverDuplicate: GitHub does what the app asked, but the
+// answer is lost on the way back, so the app cannot know it worked. After
+// the retry button and the sweeper, each channel has the notice once and
+// there is one follow-up: the app finds what it already did instead of
+// doing it again.
+func TestLostAnswersNeverDuplicate(t *testing.T) {
+	tests := []struct {
+		name      string
+		fault     githubfake.Fault
+		autoMerge bool
+		bug       string // a reported bug that still makes this case fail
+	}{
+		{"creating the announcement issue", githubfake.Fault{Method: "POST", PathPrefix: "/repos/example/announce/issues", LoseResponse: true, Times: 1}, false,
+			"handlers/senders.go sendWithRetry (and a later Retry failed in publication.go deliver) sends the GitHub issue again " +
+				"after a lost answer without asking Delivered() first: two announcement issues"},
+		{"creating the follow-up issue", githubfake.Fault{Method: "POST", PathPrefix: "/repos/example/comms/issues", LoseResponse: true, Times: 1}, false, ""},
+		{"writing the publication ledger", githubfake.Fault{Method: "PATCH", PathPrefix: "/repos/example/comms/check-runs/", LoseResponse: true, Times: 2}, false, ""},
+		{"creating the publication ledger", githubfake.Fault{Method: "POST", PathPrefix: "/repos/example/comms/check-runs", LoseResponse: true, Times: 1}, false, ""},
+		{"merging at publish_at", githubfake.Fault{Method: "PUT", PathPrefix: "/repos/example/comms/pulls/1/merge", LoseResponse: true, Times: 1}, true, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.bug != "" {
+				skipKnownBug(t, tt.bug)
+			}
+			t.Parallel()
+			sb, _ := startLogged(t, sandbox.Options{AutoMerge: tt.autoMerge})
+			pr := openNotice(t, sb, validNotice())
+			approveForPublication(t, sb, pr)
+			sb.GitHub.ResetRequests()
+			sb.GitHub.InjectFault(tt.fault)
+			sb.Clock.Set(afterPublishAt)
+			if err := sb.Sweep(ctxFor(t)); err != nil {
+				t.Logf("sweep at publish_at: %v", err)
+			}
+			if !tt.autoMerge {
+				mergeByHand(t, sb, pr)
+			}
+			lost := 0
+			for _, r := range sb.GitHub.Requests() {
+				if r.Method == tt.fault.Method && strings.HasPrefix(r.Path, tt.fault.PathPrefix) {
+					lost++
+				}
+			}
+			if lost == 0 {
+				t.Fatalf("the fault never fired; the test exercised nothing")
+			}
+
+			// Whatever failed is retried: the button on the publish check,
+			// then the sweeper after the lease.
+			merged := sb.GitHub.PullRequest(sandbox.CommsRepo, pr.Number)
+			if !merged.Merged {
+				t.Fatalf("the pull request is not merged (state %s)", merged.State)
+			}
+			if run, ok := sb.GitHub.LatestCheckRun(sandbox.CommsRepo, merged.MergeCommitSHA, "commsgate/publish"); ok {
+				for _, a := range run.Actions {
+					if a.Label == "Retry failed" {
+						send(t, sb, sb.GitHub.RequestCheckRunAction(run.ID, "carla", a.Identifier))
+					}
+				}
+			}
+			for i := 0; i < 2; i++ {
+				sb.Clock.Advance(30 * time.Minute)
+				if err := sb.Sweep(ctxFor(t)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if got, want := counts(sb), (publishedCounts{1, 1, 1, 1}); got != want {
+				t.Errorf("deliveries %+v, want exactly one per channel %+v", got, want)
+			}
+			if n := len(followUps(sb)); n != 1 {
+				t.Errorf("follow-up issues = %d, want 1", n)
+			}
+			if run := check(t, sb, merged.MergeCommitSHA, "commsgate/publish"); run.Conclusion != "success" {
+				t.Errorf("publish check = %s/%s %q\n%s", run.Status, run.Conclusion, run.Title, run.Text)
 			}
 		})
 	}

@@ -2,6 +2,7 @@ package sandbox_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/commsgate/commsgate/handlers/githubfake"
 	"github.com/commsgate/commsgate/handlers/sandbox"
@@ -16,10 +17,25 @@ func TestInstallationTokenExpiresEarly(t *testing.T) {
 	sb, logs := startLogged(t, sandbox.Options{})
 	pr := oneApprovalShort(t, sb)
 	issued := sb.GitHub.TokensIssued(sb.Installation.ID)
+	sb.GitHub.ResetRequests()
 
-	sb.GitHub.ExpireTokens(sb.Installation.ID)
+	// The evaluation starts with a good token; GitHub holds the reviews
+	// request for a moment, and the token expires while it waits (the
+	// fake checks credentials after the delay), so the evaluation has
+	// read some state and fails on the rest.
+	sb.GitHub.InjectFault(githubfake.Fault{Method: "GET", PathPrefix: reviewsPath, Delay: 300 * time.Millisecond, Times: 1})
 	_, ev := sb.GitHub.SubmitReview(sandbox.CommsRepo, pr.Number, githubfake.ReviewSpec{User: "sol", State: "APPROVED"})
+	expired := make(chan struct{})
+	go func() {
+		defer close(expired)
+		time.Sleep(150 * time.Millisecond)
+		sb.GitHub.ExpireTokens(sb.Installation.ID)
+	}()
 	send(t, sb, ev)
+	<-expired
+	if n := statusCounts(sb.GitHub.Requests())[401]; n == 0 {
+		t.Fatalf("no request met the expired token; the test exercised nothing")
+	}
 	if run := approval(t, sb, pr); run.Conclusion == "success" {
 		t.Fatalf("every request was refused, yet the check is green: %q", run.Title)
 	}

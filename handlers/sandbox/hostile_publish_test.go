@@ -162,6 +162,14 @@ func TestUnicodeTricksInCommandsAndTitles(t *testing.T) {
 		t.Errorf("an outsider's /hold blocked the notice: %q", run.Title)
 	}
 
+	// A look-alike of a SIG lead's handle (Cyrillic "і") approving a new
+	// notice is not the lead: the SIG stage stays open.
+	other := openNoticeAt(t, sb, "comms/2027-02-09-other.md", notice("Another SIG Node change", publishAt, nil))
+	approve(t, sb, other, "n\u0456na")
+	if run := approval(t, sb, other); run.Conclusion == "success" || strings.Contains(run.Summary, "approved by @nina") {
+		t.Errorf("a look-alike handle counted as nina's approval:\n%s", run.Summary)
+	}
+
 	// A title whose characters reorder on screen.
 	tricky := openNoticeAt(t, sb, "comms/2027-02-09-tricky.md", notice("\"Meeting moves \u202Eyadsruht\u202C to Thursday\u200b\"", publishAt, nil))
 	tmpl := check(t, sb, tricky.HeadSHA, templateCheck)

@@ -52,8 +52,6 @@ func TestTwoReplicasAgreeOnTheChecks(t *testing.T) {
 // the same moment, and GitHub redelivers it to both. Each channel must get
 // the notice once, with one ledger and one follow-up issue.
 func TestTwoReplicasPublishOnce(t *testing.T) {
-	skipKnownBug(t, "handlers/publication.go openLedger: a replica that finds the other's publish run already created "+
-		"takes it as its own and publishes too (every channel twice); when both create one, the loser's run stays in_progress")
 	sb, both, pr := approvedWithTwoReplicas(t)
 	merged, ev := sb.GitHub.MergePR(sandbox.CommsRepo, pr.Number, "carla")
 	both.send(t, ev)
