@@ -1,11 +1,8 @@
 package sandbox_test
 
 import (
-	"context"
 	"io"
-	"net"
 	"os"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -13,7 +10,6 @@ import (
 
 	"github.com/rs/zerolog"
 
-	"github.com/commsgate/commsgate/config"
 	"github.com/commsgate/commsgate/handlers"
 	"github.com/commsgate/commsgate/handlers/githubfake"
 	"github.com/commsgate/commsgate/handlers/sandbox"
@@ -32,59 +28,23 @@ type replica struct {
 
 func startReplica(t *testing.T, sb *sandbox.Sandbox) *replica {
 	t.Helper()
-	host, port, _ := net.SplitHostPort(sb.Mail.Addr())
-	env := map[string]string{
-		"GITHUB_V3_API_URL":                    sb.GitHub.URL() + "/",
-		"GITHUB_V4_API_URL":                    sb.GitHub.URL() + "/graphql",
-		"GITHUB_WEB_URL":                       sb.GitHub.URL(),
-		"GITHUB_APP_INTEGRATION_ID":            strconv.FormatInt(sb.App.ID, 10),
-		"GITHUB_APP_WEBHOOK_SECRET":            sandbox.WebhookSecret,
-		"GITHUB_APP_PRIVATE_KEY":               string(sb.App.PrivateKeyPEM),
-		"COMMSGATE_SERVER_ADDRESS":             "127.0.0.1",
-		"COMMSGATE_SECRET_NAMES":               "smtp,slack-announce,status-page",
-		"COMMSGATE_SECRET_SMTP_KIND":           "smtp",
-		"COMMSGATE_SECRET_SMTP_HOST":           host,
-		"COMMSGATE_SECRET_SMTP_PORT":           port,
-		"COMMSGATE_SECRET_SMTP_FROM":           "Example Announcements <announce@example.org>",
-		"COMMSGATE_SECRET_SMTP_TLS":            "opportunistic",
-		"COMMSGATE_SECRET_SLACK_ANNOUNCE_KIND": "slack",
-		"COMMSGATE_SECRET_SLACK_ANNOUNCE_URL":  sb.Hooks.URL() + "/slack",
-		"COMMSGATE_SECRET_STATUS_PAGE_KIND":    "webhook",
-		"COMMSGATE_SECRET_STATUS_PAGE_URL":     sb.Hooks.URL() + "/webhook",
-		"COMMSGATE_SECRET_STATUS_PAGE_SECRET":  sandbox.HookSecret,
-	}
-	cfg, err := config.LoadServer("", func(k string) string { return env[k] })
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
 	var logs io.Writer = io.Discard
 	if testing.Verbose() {
 		logs = os.Stderr
 	}
-	r := &replica{logger: zerolog.New(logs).With().Str("replica", "second").Logger(), hookURL: "http://" + ln.Addr().String() + "/api/github/hook"}
-	configure := func(d handlers.ServerDeps) handlers.AppOptions {
-		return handlers.AppOptions{
-			Now: sb.Clock.Now, Secrets: d.Config.Publish.Secrets, BotLogin: sb.App.BotLogin,
-			Retry: handlers.PublishRetry{Attempts: 3, BaseDelay: 20 * time.Millisecond},
-		}
-	}
-	opts := append([]handlers.ServerOption{handlers.WithLogger(r.logger), handlers.WithListener(ln)},
-		handlers.WithApp(handlers.AppWiring{Configure: configure, Built: func(a *handlers.App) { r.app = a }})...)
-	srv, err := handlers.NewServer(cfg, opts...)
+	logger := zerolog.New(logs).With().Str("replica", "second").Logger()
+	// The configuration's default queue, and no metrics observer: a
+	// process as `commsgate serve` starts it, with the sandbox's quick
+	// publish retries.
+	r, err := sb.StartReplica(sandbox.ReplicaOptions{
+		Logger:       &logger,
+		PublishRetry: handlers.PublishRetry{Attempts: 3, BaseDelay: 20 * time.Millisecond},
+	})
 	if err != nil {
-		ln.Close()
 		t.Fatal(err)
 	}
-	r.server = srv
-	ctx, cancel := context.WithCancel(context.Background())
-	stopped := make(chan struct{})
-	go func() { _ = srv.Run(ctx); close(stopped) }()
-	t.Cleanup(func() { cancel(); <-stopped })
-	return r
+	t.Cleanup(func() { _ = r.Close() })
+	return &replica{app: r.App(), logger: logger, hookURL: r.HookURL, server: r.Server}
 }
 
 // sweep runs one sweep of the replica and settles the sandbox (delivers

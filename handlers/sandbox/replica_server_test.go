@@ -4,16 +4,13 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net"
 	"os"
-	"strconv"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/rs/zerolog"
 
-	"github.com/commsgate/commsgate/config"
 	"github.com/commsgate/commsgate/handlers"
 	"github.com/commsgate/commsgate/handlers/githubfake"
 	"github.com/commsgate/commsgate/handlers/sandbox"
@@ -41,38 +38,7 @@ type replicaOptions struct {
 // configuration given through the environment.
 func startServerReplica(t *testing.T, sb *sandbox.Sandbox, opts replicaOptions) *serverReplica {
 	t.Helper()
-	host, port, _ := net.SplitHostPort(sb.Mail.Addr())
-	env := map[string]string{
-		"GITHUB_V3_API_URL":                    sb.GitHub.URL() + "/",
-		"GITHUB_V4_API_URL":                    sb.GitHub.URL() + "/graphql",
-		"GITHUB_WEB_URL":                       sb.GitHub.URL(),
-		"GITHUB_APP_INTEGRATION_ID":            strconv.FormatInt(sb.App.ID, 10),
-		"GITHUB_APP_WEBHOOK_SECRET":            sandbox.WebhookSecret,
-		"GITHUB_APP_PRIVATE_KEY":               string(sb.App.PrivateKeyPEM),
-		"COMMSGATE_SERVER_ADDRESS":             "127.0.0.1",
-		"COMMSGATE_WORKERS":                    "4",
-		"COMMSGATE_QUEUE_SIZE":                 "200",
-		"COMMSGATE_SECRET_NAMES":               "smtp,slack-announce,status-page",
-		"COMMSGATE_SECRET_SMTP_KIND":           "smtp",
-		"COMMSGATE_SECRET_SMTP_HOST":           host,
-		"COMMSGATE_SECRET_SMTP_PORT":           port,
-		"COMMSGATE_SECRET_SMTP_FROM":           "Example Announcements <announce@example.org>",
-		"COMMSGATE_SECRET_SMTP_TLS":            "opportunistic",
-		"COMMSGATE_SECRET_SLACK_ANNOUNCE_KIND": "slack",
-		"COMMSGATE_SECRET_SLACK_ANNOUNCE_URL":  sb.Hooks.URL() + "/slack",
-		"COMMSGATE_SECRET_STATUS_PAGE_KIND":    "webhook",
-		"COMMSGATE_SECRET_STATUS_PAGE_URL":     sb.Hooks.URL() + "/webhook",
-		"COMMSGATE_SECRET_STATUS_PAGE_SECRET":  sandbox.HookSecret,
-	}
-	cfg, err := config.LoadServer("", func(k string) string { return env[k] })
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := &serverReplica{hookURL: "http://" + ln.Addr().String() + handlers.WebhookPath, logs: &logBuffer{}}
+	r := &serverReplica{logs: &logBuffer{}}
 	var out io.Writer = r.logs
 	if testing.Verbose() {
 		out = io.MultiWriter(r.logs, os.Stderr)
@@ -81,26 +47,18 @@ func startServerReplica(t *testing.T, sb *sandbox.Sandbox, opts replicaOptions) 
 		opts.name = "replica"
 	}
 	r.logger = zerolog.New(out).With().Timestamp().Str("replica", opts.name).Logger()
-	configure := func(d handlers.ServerDeps) handlers.AppOptions {
-		return handlers.AppOptions{
-			Now: sb.Clock.Now, Observer: d.Metrics, Publications: d.Metrics,
-			Secrets: d.Config.Publish.Secrets, BotLogin: sb.App.BotLogin,
-			Retry: handlers.PublishRetry{Attempts: 3, BaseDelay: 20 * time.Millisecond},
-		}
-	}
-	serverOpts := []handlers.ServerOption{handlers.WithLogger(r.logger), handlers.WithListener(ln)}
-	if opts.retry != nil {
-		serverOpts = append(serverOpts, handlers.WithRetryPolicy(*opts.retry))
-	}
-	serverOpts = append(serverOpts, handlers.WithApp(handlers.AppWiring{Configure: configure, Built: func(a *handlers.App) { r.app = a }})...)
-	if r.server, err = handlers.NewServer(cfg, serverOpts...); err != nil {
-		ln.Close()
+	started, err := sb.StartReplica(sandbox.ReplicaOptions{
+		Logger:  &r.logger,
+		Workers: 4, QueueSize: 200,
+		GitHubRetry:  opts.retry,
+		PublishRetry: handlers.PublishRetry{Attempts: 3, BaseDelay: 20 * time.Millisecond},
+		Metrics:      true,
+	})
+	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	stopped := make(chan struct{})
-	go func() { _ = r.server.Run(ctx); close(stopped) }()
-	t.Cleanup(func() { cancel(); <-stopped })
+	t.Cleanup(func() { _ = started.Close() })
+	r.server, r.app, r.hookURL = started.Server, started.App(), started.HookURL
 	return r
 }
 

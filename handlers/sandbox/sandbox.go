@@ -9,15 +9,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
-	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/rs/zerolog"
 
-	"github.com/commsgate/commsgate/config"
 	"github.com/commsgate/commsgate/handlers"
 	"github.com/commsgate/commsgate/handlers/githubfake"
 )
@@ -59,10 +55,10 @@ type Sandbox struct {
 	// BaseURL is the server's address (health, metrics).
 	BaseURL string
 
-	app     *handlers.App
-	logger  zerolog.Logger
-	cancel  context.CancelFunc
-	stopped chan error
+	// own is the sandbox's server; now is the clock it and the fake
+	// GitHub read.
+	own *Replica
+	now func() time.Time
 }
 
 // WebhookSecret signs the sandbox's webhooks, and HookSecret the posts to
@@ -80,13 +76,12 @@ func Start(opts Options) (*Sandbox, error) {
 	if opts.QueueSize == 0 {
 		opts.QueueSize = 100
 	}
-	s := &Sandbox{Clock: opts.Clock, Secret: WebhookSecret, stopped: make(chan error, 1)}
-	now := time.Now
+	s := &Sandbox{Clock: opts.Clock, Secret: WebhookSecret, now: time.Now}
 	if opts.Clock != nil {
-		now = opts.Clock.Now
+		s.now = opts.Clock.Now
 	}
 	s.GitHub = githubfake.New(opts.Reporter)
-	s.GitHub.SetClock(now)
+	s.GitHub.SetClock(s.now)
 	s.App = s.GitHub.CreateApp("commsgate")
 	seed(s.GitHub, opts.AutoMerge, opts.Files)
 	s.Installation, _ = s.GitHub.Install(s.App.ID, Org)
@@ -98,99 +93,25 @@ func Start(opts Options) (*Sandbox, error) {
 	}
 	s.Hooks = StartHookReceiver([]byte(HookSecret), opts.Outbox)
 
-	cfg, err := config.LoadServer("", s.environment())
-	if err != nil {
-		s.closeReceivers()
-		return nil, fmt.Errorf("sandbox config: %w", err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		s.closeReceivers()
-		return nil, fmt.Errorf("sandbox listener: %w", err)
-	}
-	s.BaseURL = "http://" + ln.Addr().String()
-	s.HookURL = s.BaseURL + "/api/github/hook"
-
 	logs := opts.Logs
 	if logs == nil {
 		logs = io.Discard
 	}
 	logger := zerolog.New(logs).With().Timestamp().Logger()
-	s.logger = logger
-	configure := func(d handlers.ServerDeps) handlers.AppOptions {
-		return handlers.AppOptions{
-			Now: now, Observer: d.Metrics, Publications: d.Metrics,
-			Secrets:  d.Config.Publish.Secrets,
-			BotLogin: s.App.BotLogin,
-			// Quick retries: a sandbox shows backoff, it does not wait for it.
-			Retry: handlers.PublishRetry{Attempts: 3, BaseDelay: 20 * time.Millisecond},
-		}
-	}
-	serverOpts := append([]handlers.ServerOption{
-		handlers.WithLogger(logger),
-		handlers.WithListener(ln),
-	}, handlers.WithApp(handlers.AppWiring{
-		Configure: configure, SweepEvery: opts.SweepEvery,
-		Built: func(a *handlers.App) { s.app = a },
-	})...)
-	if s.Server, err = handlers.NewServer(cfg, serverOpts...); err != nil {
-		ln.Close()
+	s.own, err = s.StartReplica(ReplicaOptions{
+		Logger:  &logger,
+		Workers: opts.Workers, QueueSize: opts.QueueSize,
+		SweepEvery: opts.SweepEvery,
+		// Quick retries: a sandbox shows backoff, it does not wait for it.
+		PublishRetry: handlers.PublishRetry{Attempts: 3, BaseDelay: 20 * time.Millisecond},
+		Metrics:      true,
+	})
+	if err != nil {
 		s.closeReceivers()
-		return nil, fmt.Errorf("sandbox server: %w", err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	s.cancel = cancel
-	go func() { s.stopped <- s.Server.Run(ctx) }()
-	if err := s.waitReady(); err != nil {
-		s.Close()
 		return nil, err
 	}
+	s.Server, s.BaseURL, s.HookURL = s.own.Server, s.own.BaseURL, s.own.HookURL
 	return s, nil
-}
-
-// environment is the server configuration, given the way an operator
-// would: through the environment, secrets included.
-func (s *Sandbox) environment() func(string) string {
-	hooks := s.Hooks.URL()
-	host, port, _ := net.SplitHostPort(s.Mail.Addr())
-	env := map[string]string{
-		"GITHUB_V3_API_URL":                    s.GitHub.URL() + "/",
-		"GITHUB_V4_API_URL":                    s.GitHub.URL() + "/graphql",
-		"GITHUB_WEB_URL":                       s.GitHub.URL(),
-		"GITHUB_APP_INTEGRATION_ID":            strconv.FormatInt(s.App.ID, 10),
-		"GITHUB_APP_WEBHOOK_SECRET":            WebhookSecret,
-		"GITHUB_APP_PRIVATE_KEY":               string(s.App.PrivateKeyPEM),
-		"COMMSGATE_SERVER_ADDRESS":             "127.0.0.1",
-		"COMMSGATE_WORKERS":                    "4",
-		"COMMSGATE_QUEUE_SIZE":                 "100",
-		"COMMSGATE_SECRET_NAMES":               "smtp,slack-announce,status-page",
-		"COMMSGATE_SECRET_SMTP_KIND":           "smtp",
-		"COMMSGATE_SECRET_SMTP_HOST":           host,
-		"COMMSGATE_SECRET_SMTP_PORT":           port,
-		"COMMSGATE_SECRET_SMTP_FROM":           "Example Announcements <announce@example.org>",
-		"COMMSGATE_SECRET_SMTP_TLS":            "opportunistic",
-		"COMMSGATE_SECRET_SLACK_ANNOUNCE_KIND": "slack",
-		"COMMSGATE_SECRET_SLACK_ANNOUNCE_URL":  hooks + "/slack",
-		"COMMSGATE_SECRET_STATUS_PAGE_KIND":    "webhook",
-		"COMMSGATE_SECRET_STATUS_PAGE_URL":     hooks + "/webhook",
-		"COMMSGATE_SECRET_STATUS_PAGE_SECRET":  HookSecret,
-	}
-	return func(k string) string { return env[k] }
-}
-
-func (s *Sandbox) waitReady() error {
-	deadline := time.Now().Add(10 * time.Second)
-	for time.Now().Before(deadline) {
-		resp, err := http.Get(s.BaseURL + "/readyz")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return nil
-			}
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	return errors.New("sandbox server did not become ready within 10s")
 }
 
 // Send delivers a webhook the way GitHub does (signed, over HTTP) and
@@ -250,10 +171,7 @@ func (s *Sandbox) idle(ctx context.Context) error {
 // Sweep runs one sweep now (what the periodic sweeper does every minute)
 // and settles.
 func (s *Sandbox) Sweep(ctx context.Context) error {
-	if s.app == nil {
-		return errors.New("sandbox: the app is not wired")
-	}
-	if err := s.app.NewSweeper(time.Minute).SweepOnce(s.logger.WithContext(ctx)); err != nil {
+	if err := s.own.SweepOnce(ctx); err != nil {
 		return err
 	}
 	return s.Settle(ctx)
@@ -261,9 +179,8 @@ func (s *Sandbox) Sweep(ctx context.Context) error {
 
 // Close stops the server and every receiver.
 func (s *Sandbox) Close() {
-	if s.cancel != nil {
-		s.cancel()
-		<-s.stopped
+	if s.own != nil {
+		_ = s.own.Close()
 	}
 	s.closeReceivers()
 }
