@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/google/go-github/v62/github"
 
@@ -30,6 +31,8 @@ type checkPoster struct {
 	// evaluation: one list serves both checks, and the runs this poster
 	// writes replace their entries.
 	latestRuns map[string]*github.CheckRun
+	listOnce   sync.Once
+	listErr    error
 }
 
 func newCheckPoster(gh *github.Client, t prTarget, head string) *checkPoster {
@@ -97,29 +100,47 @@ func (p *checkPoster) post(ctx context.Context, r checkResult) error {
 	return nil
 }
 
+// prefetch starts listing the head's check runs in the background, so the
+// list overlaps the evaluation's other reads. Every path that follows a
+// prefetch posts a check, which waits for the list.
+func (p *checkPoster) prefetch(ctx context.Context) {
+	go p.list(ctx)
+}
+
+// list fills latestRuns once; later callers wait for the first.
+func (p *checkPoster) list(ctx context.Context) {
+	p.listOnce.Do(func() { p.latestRuns, p.listErr = p.listLatest(ctx) })
+}
+
 // latest returns the newest check run of the name on the head commit.
 func (p *checkPoster) latest(ctx context.Context, name string) (*github.CheckRun, error) {
-	if p.latestRuns == nil {
-		runs, err := listAll(func(o github.ListOptions) ([]*github.CheckRun, *github.Response, error) {
-			list, resp, err := p.gh.Checks.ListCheckRunsForRef(ctx, p.t.Owner, p.t.Repo, p.head, &github.ListCheckRunsOptions{
-				Filter: github.String("latest"), ListOptions: o,
-			})
-			if list == nil {
-				return nil, resp, err
-			}
-			return list.CheckRuns, resp, err
-		})
-		if err != nil {
-			return nil, fmt.Errorf("list check runs on %s: %w", shortSHA(p.head), err)
-		}
-		p.latestRuns = make(map[string]*github.CheckRun)
-		for _, run := range runs {
-			if newest := p.latestRuns[run.GetName()]; newest == nil || run.GetID() > newest.GetID() {
-				p.latestRuns[run.GetName()] = run
-			}
-		}
+	p.list(ctx)
+	if p.listErr != nil {
+		return nil, p.listErr
 	}
 	return p.latestRuns[name], nil
+}
+
+func (p *checkPoster) listLatest(ctx context.Context) (map[string]*github.CheckRun, error) {
+	runs, err := listAll(func(o github.ListOptions) ([]*github.CheckRun, *github.Response, error) {
+		list, resp, err := p.gh.Checks.ListCheckRunsForRef(ctx, p.t.Owner, p.t.Repo, p.head, &github.ListCheckRunsOptions{
+			Filter: github.String("latest"), ListOptions: o,
+		})
+		if list == nil {
+			return nil, resp, err
+		}
+		return list.CheckRuns, resp, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list check runs on %s: %w", shortSHA(p.head), err)
+	}
+	latest := make(map[string]*github.CheckRun)
+	for _, run := range runs {
+		if newest := latest[run.GetName()]; newest == nil || run.GetID() > newest.GetID() {
+			latest[run.GetName()] = run
+		}
+	}
+	return latest, nil
 }
 
 func sameOutcome(run *github.CheckRun, r checkResult) bool {

@@ -19,9 +19,6 @@ type ClientStack struct {
 	Metrics *Metrics
 	// Retry is DefaultRetryPolicy() when MaxAttempts is zero.
 	Retry RetryPolicy
-	// Transport makes the actual requests (tests point it at a fake
-	// GitHub); nil means http.DefaultTransport.
-	Transport http.RoundTripper
 	// CacheBytes bounds each installation's ETag cache.
 	CacheBytes int
 }
@@ -56,9 +53,6 @@ func NewClientCreator(gh githubapp.Config, stack ClientStack) (githubapp.ClientC
 			rejectedCredentials(gen),
 			githubapp.ClientLogging(zerolog.DebugLevel),
 		),
-	}
-	if stack.Transport != nil {
-		opts = append(opts, githubapp.WithTransport(stack.Transport))
 	}
 	// One client per installation, rebuilt with a new token after GitHub
 	// rejected credentials (see refreshingClientCreator).

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"time"
@@ -28,35 +29,56 @@ func (a *App) Evaluate(ctx context.Context, t prTarget, opts evalOptions) error 
 	})
 }
 
-// evaluateOnce is one pass: facts → decision → effects. It returns the
-// outcome for metrics ("skipped", the decision state, or "error").
+// evaluateOnce is one evaluation: facts → decision → effects. It returns
+// the outcome for metrics ("skipped", the decision state, or "error"). A
+// pass whose green result may rest on moved state starts over (see
+// stateMoved); if the state keeps moving, the approval is withdrawn and
+// the events that moved it decide.
 func (a *App) evaluateOnce(ctx context.Context, t prTarget, opts evalOptions) (string, error) {
-	logger := zerolog.Ctx(ctx).With().Str("reason", opts.Reason).Logger()
 	gh, err := a.clients.NewInstallationClient(t.InstallationID)
 	if err != nil {
 		return "", fmt.Errorf("installation client %d: %w", t.InstallationID, err)
 	}
-	pol, branch, err := a.policyFor(ctx, gh, t)
-	if err != nil {
-		a.withdrawApproval(ctx, gh, t, nil, err)
-		return "", err
+	for pass := 1; ; pass++ {
+		outcome, st, err := a.evaluatePass(ctx, gh, t, opts)
+		if !errors.Is(err, errStateMoved) {
+			return outcome, err
+		}
+		zerolog.Ctx(ctx).Info().Int("pass", pass).Msg("reviews or comments changed while evaluating; evaluating again")
+		if pass == maxEvaluationPasses {
+			err = fmt.Errorf("%w, %d times in a row", err, pass)
+			a.withdrawApproval(ctx, gh, t, st.pr, err)
+			return "", err
+		}
+		opts.acknowledge = nil // reacted to in the first pass
+	}
+}
+
+// evaluatePass reads the facts, decides and writes the result. It returns
+// errStateMoved, with the state it read, when the result was green and the
+// reviews or comments changed meanwhile.
+func (a *App) evaluatePass(ctx context.Context, gh *github.Client, t prTarget, opts evalOptions) (string, prState, error) {
+	logger := zerolog.Ctx(ctx).With().Str("reason", opts.Reason).Logger()
+	first := a.readPolicyAndPR(ctx, gh, t)
+	pol, st := first.policy, first.pr
+	if first.policyErr != nil {
+		a.withdrawApproval(ctx, gh, t, st.pr, first.policyErr)
+		return "", st, first.policyErr
 	}
 	a.acknowledge(ctx, gh, t, pol.rules, opts.acknowledge)
 	if !pol.found {
 		logger.Debug().Msg("no policy file on the default branch: not a communications repository")
-		return "skipped", nil
+		return "skipped", st, nil
 	}
-	t.DefaultBranch = branch
-
-	st, err := loadPRState(ctx, gh, t)
-	if err != nil {
+	t.DefaultBranch = first.branch
+	if first.prErr != nil {
 		// Reviews or comments could not be read: a check that passed
 		// before must not keep passing on state nobody has seen.
-		a.withdrawApproval(ctx, gh, t, st.pr, err)
-		return "", err
+		a.withdrawApproval(ctx, gh, t, st.pr, first.prErr)
+		return "", st, first.prErr
 	}
 	if st.pr.GetState() != "open" {
-		return "skipped", nil
+		return "skipped", st, nil
 	}
 	head := st.pr.GetHead().GetSHA()
 	checks := newCheckPoster(gh, t, head)
@@ -65,14 +87,17 @@ func (a *App) evaluateOnce(ctx context.Context, t prTarget, opts evalOptions) (s
 		// Nothing can be approved under a policy that does not load: say
 		// where it is broken, in the policy file's own lines.
 		logger.Warn().Int("findings", len(pol.findings)).Msg("policy file is broken")
-		return string(policy.StateInvalid), checks.brokenPolicy(ctx, pol.findings)
+		return string(policy.StateInvalid), st, checks.brokenPolicy(ctx, pol.findings)
 	}
 
 	comms, policyChanged := changedFiles(pol.rules, st.files)
 	if len(comms) == 0 && !policyChanged {
 		logger.Debug().Msg("pull request touches no communication")
-		return "skipped", nil
+		return "skipped", st, nil
 	}
+	// The existing check runs are listed while the notices are read: one
+	// round trip instead of two.
+	checks.prefetch(ctx)
 
 	now := a.now()
 	facts, err := a.gatherFacts(ctx, gh, t, pol.rules, st, comms, policyChanged, now)
@@ -81,25 +106,37 @@ func (a *App) evaluateOnce(ctx context.Context, t prTarget, opts evalOptions) (s
 		if postErr := checks.evaluationError(ctx, err); postErr != nil {
 			logger.Error().Err(postErr).Msg("could not post the error state")
 		}
-		return "", err
+		return "", st, err
 	}
 	decision := policy.Evaluate(facts.Facts)
 
 	requests := a.requestReviews(ctx, gh, t, st.pr, decision, facts.Facts)
 	if opts.Template {
 		if err := checks.template(ctx, facts.Findings); err != nil {
-			return "", err
+			return "", st, err
 		}
 	}
 	if err := checks.approval(ctx, decision, requests, facts.Ignored); err != nil {
-		return "", err
+		return "", st, err
+	}
+	if decision.Satisfied() {
+		// A green result must not outlive a change request or /hold that
+		// arrived while this pass was reading; nor may it merge on one.
+		moved, err := stateMoved(ctx, gh, t, st)
+		if err != nil {
+			a.withdrawApproval(ctx, gh, t, st.pr, err)
+			return "", st, err
+		}
+		if moved {
+			return "", st, errStateMoved
+		}
 	}
 	if pol.rules.AutoMerge && decision.Satisfied() && !st.pr.GetDraft() {
 		// Merging is publishing: only once the approval check above says
 		// so, and pinned to the head that was evaluated, so a push racing
 		// the merge makes GitHub refuse it instead of merging unseen text.
 		if err := a.autoMerge(ctx, gh, t, head, pol.rules.MergeMethod); err != nil {
-			return "", err
+			return "", st, err
 		}
 	}
 	logger.Info().
@@ -107,7 +144,7 @@ func (a *App) evaluateOnce(ctx context.Context, t prTarget, opts evalOptions) (s
 		Int("tier", decision.Tier.Tier).
 		Str("head_sha", head).
 		Msg("evaluated")
-	return string(decision.State), nil
+	return string(decision.State), st, nil
 }
 
 // withdrawApproval replaces commsgate's approval check on the PR's head

@@ -100,6 +100,46 @@ func branchHead(ctx context.Context, gh *github.Client, t prTarget, branch strin
 	return b.GetCommit().GetSHA(), nil
 }
 
+// firstRead is the first round of an evaluation: the policy and the pull
+// request, each with its own error because they are handled differently.
+type firstRead struct {
+	policy    repoPolicy
+	branch    string
+	policyErr error
+	pr        prState
+	prErr     error
+}
+
+// readPolicyAndPR reads the policy and the pull request side by side, so
+// that an evaluation spends one round trip on both. A repository known to
+// have no policy file gets its cheap absence check alone: no PR reads
+// there, where commsgate has nothing to do.
+func (a *App) readPolicyAndPR(ctx context.Context, gh *github.Client, t prTarget) firstRead {
+	var r firstRead
+	if a.knownWithoutPolicy(t) {
+		r.policy, r.branch, r.policyErr = a.policyFor(ctx, gh, t)
+		if r.policyErr != nil || !r.policy.found {
+			return r
+		}
+		r.pr, r.prErr = loadPRState(ctx, gh, t)
+		return r
+	}
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		r.pr, r.prErr = loadPRState(ctx, gh, t)
+	}()
+	r.policy, r.branch, r.policyErr = a.policyFor(ctx, gh, t)
+	wg.Wait()
+	return r
+}
+
+func (a *App) knownWithoutPolicy(t prTarget) bool {
+	_, ok := a.absent.get(strings.ToLower(t.Owner + "/" + t.Repo))
+	return ok
+}
+
 // prState is the pull request side of the facts, read in one parallel round.
 type prState struct {
 	pr       *github.PullRequest
@@ -134,29 +174,39 @@ func loadPRState(ctx context.Context, gh *github.Client, t prTarget) (prState, e
 		return nil
 	})
 	g.Go(func() error {
-		reviews, err := listAll(func(o github.ListOptions) ([]*github.PullRequestReview, *github.Response, error) {
-			return gh.PullRequests.ListReviews(gctx, t.Owner, t.Repo, t.Number, &o)
-		})
-		if err != nil {
-			return fmt.Errorf("list reviews: %w", err)
-		}
+		reviews, err := listReviews(gctx, gh, t)
 		st.reviews = reviews
-		return nil
+		return err
 	})
 	g.Go(func() error {
-		comments, err := listAll(func(o github.ListOptions) ([]*github.IssueComment, *github.Response, error) {
-			return gh.Issues.ListComments(gctx, t.Owner, t.Repo, t.Number, &github.IssueListCommentsOptions{ListOptions: o})
-		})
-		if err != nil {
-			return fmt.Errorf("list comments: %w", err)
-		}
+		comments, err := listComments(gctx, gh, t)
 		st.comments = comments
-		return nil
+		return err
 	})
 	if err := g.Wait(); err != nil {
 		return prState{pr: st.pr}, err
 	}
 	return st, nil
+}
+
+func listReviews(ctx context.Context, gh *github.Client, t prTarget) ([]*github.PullRequestReview, error) {
+	reviews, err := listAll(func(o github.ListOptions) ([]*github.PullRequestReview, *github.Response, error) {
+		return gh.PullRequests.ListReviews(ctx, t.Owner, t.Repo, t.Number, &o)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list reviews: %w", err)
+	}
+	return reviews, nil
+}
+
+func listComments(ctx context.Context, gh *github.Client, t prTarget) ([]*github.IssueComment, error) {
+	comments, err := listAll(func(o github.ListOptions) ([]*github.IssueComment, *github.Response, error) {
+		return gh.Issues.ListComments(ctx, t.Owner, t.Repo, t.Number, &github.IssueListCommentsOptions{ListOptions: o})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list comments: %w", err)
+	}
+	return comments, nil
 }
 
 // commFile is a communication changed by the PR.

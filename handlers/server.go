@@ -45,11 +45,9 @@ type ServerOption func(*serverSettings)
 
 type serverSettings struct {
 	logger    *zerolog.Logger
-	registry  *prometheus.Registry
 	handlers  []githubapp.EventHandler
 	factories []func(ServerDeps) ([]githubapp.EventHandler, error)
 	readiness []readinessCheck
-	transport http.RoundTripper
 	retry     RetryPolicy
 	listener  net.Listener
 	tasks     []BackgroundTask
@@ -66,12 +64,6 @@ type readinessCheck struct {
 // writing to stderr.
 func WithLogger(l zerolog.Logger) ServerOption {
 	return func(s *serverSettings) { s.logger = &l }
-}
-
-// WithRegistry registers the metrics on reg instead of a fresh private
-// registry; /metrics serves reg.
-func WithRegistry(reg *prometheus.Registry) ServerOption {
-	return func(s *serverSettings) { s.registry = reg }
 }
 
 // WithEventHandlers adds ready-made webhook handlers. Earlier handlers win
@@ -94,12 +86,6 @@ func WithEventHandlerFactory(f func(ServerDeps) ([]githubapp.EventHandler, error
 // the check's name and error.
 func WithReadinessCheck(name string, check func(context.Context) error) ServerOption {
 	return func(s *serverSettings) { s.readiness = append(s.readiness, readinessCheck{name, check}) }
-}
-
-// WithGitHubTransport sends GitHub API requests through rt (tests point it
-// at a fake GitHub).
-func WithGitHubTransport(rt http.RoundTripper) ServerOption {
-	return func(s *serverSettings) { s.transport = rt }
 }
 
 // WithRetryPolicy replaces DefaultRetryPolicy for the GitHub clients.
@@ -166,15 +152,12 @@ func NewServer(cfg *config.Server, opts ...ServerOption) (*Server, error) {
 	if set.logger != nil {
 		logger = *set.logger
 	}
-	registry := set.registry
-	if registry == nil {
-		registry = prometheus.NewRegistry()
-	}
+	registry := prometheus.NewRegistry()
 	metrics, err := NewMetrics(registry)
 	if err != nil {
 		return nil, fmt.Errorf("new server: %w", err)
 	}
-	clients, err := NewClientCreator(cfg.Github, ClientStack{Metrics: metrics, Retry: set.retry, Transport: set.transport})
+	clients, err := NewClientCreator(cfg.Github, ClientStack{Metrics: metrics, Retry: set.retry})
 	if err != nil {
 		return nil, fmt.Errorf("new server: %w", err)
 	}
@@ -230,9 +213,6 @@ func (s *Server) Metrics() *Metrics { return s.metrics }
 
 // Clients create GitHub clients through the server's middleware stack.
 func (s *Server) Clients() githubapp.ClientCreator { return s.clients }
-
-// Logger is the server's logger.
-func (s *Server) Logger() zerolog.Logger { return s.logger }
 
 // Pending is the number of webhook deliveries queued or being handled.
 // Tests and the demo wait for it to reach zero before they look at what

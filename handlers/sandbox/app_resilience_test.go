@@ -84,31 +84,6 @@ func TestRateLimitWithRetryAfterRecovers(t *testing.T) {
 	requireState(t, run, "in_progress", "", "approved by @nina")
 }
 
-// deliverAll posts events concurrently, as GitHub does, then settles.
-func deliverAll(t *testing.T, sb *sandbox.Sandbox, events []githubfake.Event) {
-	t.Helper()
-	ctx := ctxFor(t)
-	var wg sync.WaitGroup
-	errs := make(chan error, len(events))
-	for _, ev := range events {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			errs <- deliverNow(ctx, sb, ev)
-		}()
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := sb.Settle(ctx); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // deliverNow posts one signed event without waiting for the app.
 func deliverNow(ctx context.Context, sb *sandbox.Sandbox, ev githubfake.Event) error {
 	resp, err := ev.Deliver(ctx, sb.HookURL, sb.Secret)

@@ -1,0 +1,50 @@
+package handlers
+
+import (
+	"testing"
+	"time"
+
+	"github.com/google/go-github/v62/github"
+)
+
+func TestFingerprintsNoticeWhatADecisionReads(t *testing.T) {
+	at := github.Timestamp{Time: time.Date(2027, 2, 1, 9, 0, 0, 0, time.UTC)}
+	review := func(id int64, user, state string) *github.PullRequestReview {
+		return &github.PullRequestReview{ID: github.Int64(id), User: &github.User{Login: github.String(user)},
+			State: github.String(state), CommitID: github.String("abc"), SubmittedAt: &at}
+	}
+	comment := func(id int64, user, body string) *github.IssueComment {
+		return &github.IssueComment{ID: github.Int64(id), User: &github.User{Login: github.String(user)}, Body: github.String(body)}
+	}
+	base := []*github.PullRequestReview{review(1, "sol", "APPROVED")}
+	reviewCases := []struct {
+		name  string
+		after []*github.PullRequestReview
+		moved bool
+	}{
+		{"unchanged", []*github.PullRequestReview{review(1, "sol", "APPROVED")}, false},
+		{"a change request arrived", []*github.PullRequestReview{review(1, "sol", "APPROVED"), review(2, "sky", "CHANGES_REQUESTED")}, true},
+		{"the approval was dismissed", []*github.PullRequestReview{review(1, "sol", "DISMISSED")}, true},
+	}
+	for _, tt := range reviewCases {
+		if got := reviewsFingerprint(base) != reviewsFingerprint(tt.after); got != tt.moved {
+			t.Errorf("reviews, %s: moved = %v, want %v", tt.name, got, tt.moved)
+		}
+	}
+	comments := []*github.IssueComment{comment(7, "sky", "looks fine")}
+	commentCases := []struct {
+		name  string
+		after []*github.IssueComment
+		moved bool
+	}{
+		{"unchanged", []*github.IssueComment{comment(7, "sky", "looks fine")}, false},
+		{"edited into a hold", []*github.IssueComment{comment(7, "sky", "/hold")}, true},
+		{"a new hold", []*github.IssueComment{comment(7, "sky", "looks fine"), comment(8, "sky", "/hold")}, true},
+		{"deleted", nil, true},
+	}
+	for _, tt := range commentCases {
+		if got := commentsFingerprint(comments) != commentsFingerprint(tt.after); got != tt.moved {
+			t.Errorf("comments, %s: moved = %v, want %v", tt.name, got, tt.moved)
+		}
+	}
+}
