@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/commsgate/commsgate/handlers/githubfake"
 	"github.com/commsgate/commsgate/handlers/sandbox"
@@ -25,7 +24,9 @@ func aliasBomb(key string) string {
 
 // TestHostileNoticesAreAnsweredWithFindings opens notices built to exhaust
 // a parser: each must get a failing template check that says what is
-// wrong, within seconds, and the server must go on serving.
+// wrong, and the server must go on serving. Time is bounded by send's
+// deadline (the evaluation must finish, not hang); how long such a
+// document takes is measured by BenchmarkParseHostile in policy, not asserted.
 func TestHostileNoticesAreAnsweredWithFindings(t *testing.T) {
 	nested := strings.Repeat("[", 10000) + strings.Repeat("]", 10000)
 	manySections := strings.Repeat("## Heading\n\ntext\n\n", 20000)
@@ -44,9 +45,7 @@ func TestHostileNoticesAreAnsweredWithFindings(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			sb := start(t, sandbox.Options{})
-			began := time.Now()
 			pr := openNotice(t, sb, tt.content)
-			took := time.Since(began)
 			tmpl := check(t, sb, pr.HeadSHA, templateCheck)
 			if tmpl.Conclusion != "failure" {
 				t.Errorf("template check = %s/%s %q, want a failure with findings", tmpl.Status, tmpl.Conclusion, tmpl.Title)
@@ -56,9 +55,6 @@ func TestHostileNoticesAreAnsweredWithFindings(t *testing.T) {
 			}
 			if len(tmpl.Summary) > 70000 {
 				t.Errorf("the check summary is %d bytes; GitHub refuses more than 65535", len(tmpl.Summary))
-			}
-			if took > 10*time.Second {
-				t.Errorf("evaluating the notice took %s", took)
 			}
 			// The server still answers an ordinary event.
 			approve(t, sb, pr, "nina")
@@ -117,18 +113,13 @@ func TestHundredsOfNoticesInOnePullRequest(t *testing.T) {
 		}
 		files[fmt.Sprintf("comms/2027-02-09-notice-%03d.md", i)] = content
 	}
-	began := time.Now()
 	pr, ev := sb.GitHub.OpenPR(sandbox.CommsRepo, githubfake.PRSpec{Author: sandbox.Author, Title: "Many notices", Files: files})
 	send(t, sb, ev)
-	took := time.Since(began)
 	run := check(t, sb, pr.HeadSHA, templateCheck)
 	if run.Conclusion != "failure" || !strings.Contains(run.Title, "150 files") {
 		t.Errorf("150 notices have an unknown type; the template check should fail naming 150 files: %s %q", run.Conclusion, run.Title)
 	}
 	if len(run.Summary) > 65535 || len(run.Text) > 65535 {
 		t.Errorf("check output too large for GitHub: summary %d, text %d bytes", len(run.Summary), len(run.Text))
-	}
-	if took > 20*time.Second {
-		t.Errorf("evaluating 300 notices took %s", took)
 	}
 }
