@@ -53,7 +53,7 @@ type App struct {
 	absent   *ttlCache[string]
 	coalesce *coalescer
 	observer EvaluationObserver
-	botLogin string
+	self     *identity
 
 	secrets      map[string]config.PublishSecret
 	httpClient   *http.Client
@@ -84,7 +84,7 @@ func NewApp(clients githubapp.ClientCreator, opts AppOptions) *App {
 		absent:   newTTLCache[string](24*time.Hour, 16384, opts.Now),
 		coalesce: newCoalescer(),
 		observer: opts.Observer,
-		botLogin: opts.BotLogin,
+		self:     &identity{login: opts.BotLogin},
 
 		secrets:      opts.Secrets,
 		httpClient:   opts.HTTPClient,

@@ -25,7 +25,7 @@ func (h *checkRunHandler) Handle(ctx context.Context, eventType, deliveryID stri
 	}
 	run := event.GetCheckRun()
 	if run == nil {
-		return nil
+		return ignoreIncomplete(ctx, event.GetAction(), "check_run")
 	}
 	installationID := githubapp.GetInstallationIDFromEvent(&event)
 	switch event.GetAction() {
@@ -66,7 +66,7 @@ func (h *checkSuiteHandler) Handle(ctx context.Context, eventType, deliveryID st
 	}
 	suite := event.GetCheckSuite()
 	if suite == nil {
-		return nil
+		return ignoreIncomplete(ctx, event.GetAction(), "check_suite")
 	}
 	installationID := githubapp.GetInstallationIDFromEvent(&event)
 	var errs []error

@@ -25,7 +25,13 @@ func (h *commentHandler) Handle(ctx context.Context, eventType, deliveryID strin
 	if err := json.Unmarshal(payload, &event); err != nil {
 		return fmt.Errorf("parse issue_comment payload: %w", err)
 	}
-	if event.GetAction() != "created" || !event.GetIssue().IsPullRequest() || event.GetIssue().GetState() != "open" {
+	if event.GetAction() != "created" {
+		return nil
+	}
+	if event.Issue == nil {
+		return ignoreIncomplete(ctx, event.GetAction(), "issue")
+	}
+	if !event.Issue.IsPullRequest() || event.Issue.GetState() != "open" {
 		return nil
 	}
 	if h.app.isOwnOrBot(event.GetSender()) {
@@ -57,5 +63,6 @@ func (a *App) isOwnOrBot(u *github.User) bool {
 	if u == nil {
 		return true
 	}
-	return u.GetType() == "Bot" || (a.botLogin != "" && u.GetLogin() == a.botLogin)
+	own := a.self.known()
+	return u.GetType() == "Bot" || (own != "" && u.GetLogin() == own)
 }

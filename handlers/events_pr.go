@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/go-github/v62/github"
 	"github.com/palantir/go-githubapp/githubapp"
+	"github.com/rs/zerolog"
 )
 
 // targetOf builds the evaluation target from a webhook's repository.
@@ -20,6 +21,15 @@ func targetOf(installationID int64, repo *github.Repository, number int) prTarge
 	}
 }
 
+// ignoreIncomplete drops a delivery that lacks the object its event is
+// about: GitHub never sends one, so it is malformed input, logged and
+// acknowledged rather than dereferenced.
+func ignoreIncomplete(ctx context.Context, action, missing string) error {
+	zerolog.Ctx(ctx).Warn().Str("action", action).Str("missing", missing).
+		Msg("webhook payload lacks the object its event is about: ignored")
+	return nil
+}
+
 type pullRequestHandler struct{ app *App }
 
 var _ githubapp.EventHandler = (*pullRequestHandler)(nil)
@@ -30,6 +40,9 @@ func (h *pullRequestHandler) Handle(ctx context.Context, eventType, deliveryID s
 	var event github.PullRequestEvent
 	if err := json.Unmarshal(payload, &event); err != nil {
 		return fmt.Errorf("parse pull_request payload: %w", err)
+	}
+	if event.GetPullRequest() == nil {
+		return ignoreIncomplete(ctx, event.GetAction(), "pull_request")
 	}
 	repo := event.GetRepo()
 	number := event.GetPullRequest().GetNumber()
@@ -70,6 +83,9 @@ func (h *reviewHandler) Handle(ctx context.Context, eventType, deliveryID string
 		return nil
 	}
 	pr := event.GetPullRequest()
+	if pr == nil {
+		return ignoreIncomplete(ctx, event.GetAction(), "pull_request")
+	}
 	if pr.GetState() != "open" {
 		return nil
 	}

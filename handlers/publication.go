@@ -219,47 +219,35 @@ func (p *publication) mergedFile(ctx context.Context, path string) ([]byte, erro
 	return content, nil
 }
 
-// deliveryFinder is implemented by senders that can tell whether a
-// delivery already reached the target (a GitHub issue carries a marker).
-type deliveryFinder interface {
-	Delivered(ctx context.Context, n publish.Notice) (publish.Receipt, bool, error)
-}
-
 func (p *publication) deliver(ctx context.Context, d *targetDelivery, target policy.Target, n publish.Notice, interrupted bool) {
-	sender, err := p.app.senderFor(p.gh, target)
+	sender, err := p.app.senderFor(ctx, p.gh, target)
 	if err != nil {
 		d.Status, d.Error = deliveryFailed, err.Error()
 		return
 	}
-	if interrupted {
-		// An earlier run stopped between recording this send and its
-		// outcome. Where the target can be asked, ask; elsewhere send
-		// again under the same delivery id, which receivers can use to
-		// drop the repeat (Message-ID, the webhook delivery header).
-		if finder, ok := sender.(deliveryFinder); ok {
-			receipt, found, err := finder.Delivered(ctx, n)
-			if err != nil {
-				d.Status, d.Error = deliveryFailed, err.Error()
-				return
-			}
-			if found {
-				d.Status, d.Error, d.Receipt = deliverySucceeded, "", receipt
-				d.Note = "found already delivered after an interrupted run"
-				return
-			}
-		} else {
-			d.Note = "sent again after an interrupted run, under the same delivery id " + n.DeliveryID(d.Target)
-		}
+	// An earlier run stopped between recording this send and its outcome,
+	// or failed after trying: the target may have the notice. Where the
+	// target can be asked, sendWithRetry asks; elsewhere it sends again
+	// under the same delivery id, which receivers can use to drop the
+	// repeat (Message-ID, the webhook delivery header).
+	if _, canAsk := sender.(deliveryFinder); interrupted && !canAsk {
+		d.Note = "sent again after an interrupted run, under the same delivery id " + n.DeliveryID(d.Target)
 	}
-	receipt, attempts, err := p.app.sendWithRetry(ctx, sender, n)
-	d.Attempts += attempts
+	out, err := p.app.sendWithRetry(ctx, sender, n, interrupted || d.Attempts > 0)
+	d.Attempts += out.attempts
 	if err != nil {
 		d.Status, d.Error, d.Retryable = deliveryFailed, err.Error(), publish.IsRetryable(err)
 		zerolog.Ctx(ctx).Warn().Err(err).Str("target", d.Target).Str("path", d.Path).Msg("delivery failed")
 		return
 	}
-	d.Status, d.Error, d.Retryable, d.Receipt = deliverySucceeded, "", false, receipt
-	zerolog.Ctx(ctx).Info().Str("target", d.Target).Str("path", d.Path).Str("receipt", receipt.ID).Msg("published")
+	d.Status, d.Error, d.Retryable, d.Receipt = deliverySucceeded, "", false, out.receipt
+	if out.found {
+		d.Note = "found already delivered: an earlier attempt's answer was lost"
+		if interrupted {
+			d.Note = "found already delivered after an interrupted run"
+		}
+	}
+	zerolog.Ctx(ctx).Info().Str("target", d.Target).Str("path", d.Path).Str("receipt", out.receipt.ID).Bool("found", out.found).Msg("published")
 }
 
 func (p *publication) observe(d *targetDelivery) {

@@ -18,7 +18,7 @@ import (
 // the target and its secret; the secret's values come only from the
 // server's configuration, so a pull request can never redirect a notice
 // to an address of its author's choosing.
-func (a *App) senderFor(gh *github.Client, target policy.Target) (publish.Sender, error) {
+func (a *App) senderFor(ctx context.Context, gh *github.Client, target policy.Target) (publish.Sender, error) {
 	secret, hasSecret := a.secrets[config.CanonicalSecretName(target.Secret)]
 	need := func(kind config.SecretKind) error {
 		if target.Secret == "" {
@@ -38,7 +38,7 @@ func (a *App) senderFor(gh *github.Client, target policy.Target) (publish.Sender
 		if !ok {
 			return nil, fmt.Errorf("target %s: repo %q is not owner/name", target.Name, target.Repo)
 		}
-		return &publish.IssueSender{Target: target.Name, Client: gh, Owner: owner, Repo: repo, Labels: target.Labels}, nil
+		return &publish.IssueSender{Target: target.Name, Client: gh, Owner: owner, Repo: repo, Labels: target.Labels, Author: a.ownLogin(ctx)}, nil
 	case policy.TargetEmail:
 		if err := need(config.SecretSMTP); err != nil {
 			return nil, err
@@ -63,28 +63,61 @@ func (a *App) senderFor(gh *github.Client, target policy.Target) (publish.Sender
 	}
 }
 
+// deliveryFinder is implemented by senders that can tell whether a
+// delivery already reached the target (a GitHub issue carries a marker).
+type deliveryFinder interface {
+	Delivered(ctx context.Context, n publish.Notice) (publish.Receipt, bool, error)
+}
+
+// sendOutcome is the outcome of sendWithRetry.
+type sendOutcome struct {
+	receipt publish.Receipt
+	// attempts counts the tries, each a send or a failed look-up.
+	attempts int
+	// found: the target already had the notice, from an attempt whose
+	// outcome was not learnt; nothing was sent again.
+	found bool
+}
+
 // sendWithRetry delivers with exponential backoff while the failure is
 // retryable, bounded so one slow target cannot hold the queue worker long.
-func (a *App) sendWithRetry(ctx context.Context, s publish.Sender, n publish.Notice) (publish.Receipt, int, error) {
+// Once an attempt may have reached the target (maybeSent: a run stopped
+// mid-send, or an earlier run failed after trying; or an attempt here got
+// no answer, or a 5xx, rather than a refusal), a sender that can tell is
+// asked first, so a lost answer never makes a second issue. A sender that
+// cannot tell is sent to again under the same delivery id.
+func (a *App) sendWithRetry(ctx context.Context, s publish.Sender, n publish.Notice, maybeSent bool) (sendOutcome, error) {
+	finder, canAsk := s.(deliveryFinder)
 	delay := a.retry.BaseDelay
-	var lastErr error
-	for attempt := 1; attempt <= a.retry.Attempts; attempt++ {
-		receipt, err := s.Send(ctx, n)
-		if err == nil {
-			return receipt, attempt, nil
+	var out sendOutcome
+	for attempt := 1; ; attempt++ {
+		out.attempts = attempt
+		var err error
+		if maybeSent && canAsk {
+			var found bool
+			if out.receipt, found, err = finder.Delivered(ctx, n); err == nil && found {
+				out.found = true
+				return out, nil
+			}
+			// After a failed look-up it stays unknown: ask again next time.
+			maybeSent = err != nil
 		}
-		lastErr = err
-		if !publish.IsRetryable(err) || attempt == a.retry.Attempts {
-			return publish.Receipt{}, attempt, err
+		if err == nil {
+			if out.receipt, err = s.Send(ctx, n); err == nil {
+				return out, nil
+			}
+			maybeSent = !publish.Refused(err)
+		}
+		if !publish.IsRetryable(err) || attempt >= a.retry.Attempts {
+			return out, err
 		}
 		select {
 		case <-ctx.Done():
-			return publish.Receipt{}, attempt, ctx.Err()
+			return out, ctx.Err()
 		case <-time.After(delay):
 		}
 		delay *= 2
 	}
-	return publish.Receipt{}, a.retry.Attempts, lastErr
 }
 
 // PublishRetry bounds the in-process retries of one publication.

@@ -12,6 +12,8 @@
 // WebhookSender, IssueSender). Every delivery carries an identifier that is
 // deterministic per notice and target (DeliveryID), so a retried send is
 // recognisable by the receiver. Errors name the target and say through
-// IsRetryable whether trying again may help; deciding when and whether to
-// retry belongs to the caller.
+// IsRetryable whether trying again may help, and through Refused whether
+// the target surely did not act; after any other failure IssueSender's
+// Delivered finds what an attempt whose answer was lost created. Deciding
+// when and whether to retry belongs to the caller.
 package publish

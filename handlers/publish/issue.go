@@ -20,6 +20,10 @@ type IssueSender struct {
 	// Owner and Repo name the repository the issue is opened in.
 	Owner, Repo string
 	Labels      []string
+	// Author is the login the client writes as ("commsgate[bot]"). Delivered
+	// trusts only issues and comments it wrote; when empty, only ones a
+	// GitHub App wrote. Anyone may open an issue quoting a delivery marker.
+	Author string
 }
 
 var _ Sender = (*IssueSender)(nil)

@@ -8,37 +8,33 @@ import (
 	"github.com/google/go-github/v62/github"
 )
 
-// recentIssues bounds how far back Delivered looks: an interrupted run is
-// resumed within minutes, so its issue is among the newest.
+// recentIssues bounds how far back Delivered looks: it is asked within
+// minutes of the send it checks on (a retry, a resumed run), so the issue
+// is among the newest.
 const recentIssues = 100
 
-// Delivered reports whether an earlier, interrupted Send already created
-// what Send would create, by the hidden delivery marker every body and
-// comment carries. For a first publication it looks for the issue among
-// the repository's newest; for an update, for the "Updated" comment on
-// the earlier issue (the update's last step).
+// Delivered reports whether an earlier Send, whose outcome was not learnt
+// (a lost answer, an interrupted run), already created what Send would
+// create: an issue or comment written by Author that ends with this
+// delivery's hidden marker. For a first publication it looks among the
+// repository's newest issues; for an update, for the "Updated" comment on
+// the earlier issue (the update's last step). One request, two for an
+// issue with more than one page of comments.
 func (s *IssueSender) Delivered(ctx context.Context, n Notice) (Receipt, bool, error) {
 	if s.Client == nil {
 		return Receipt{}, false, sendError(s.Target, false, fmt.Errorf("no GitHub client configured"))
 	}
-	marker := "delivery=" + n.DeliveryID(s.Target) + " "
+	marker := strings.TrimSpace(s.marker(n))
 	if number, ok := s.previousIssue(n); ok {
-		comments, _, err := s.Client.Issues.ListComments(ctx, s.Owner, s.Repo, number, &github.IssueListCommentsOptions{
-			ListOptions: github.ListOptions{PerPage: recentIssues},
-		})
+		found, err := s.commented(ctx, number, marker)
+		if err != nil || !found {
+			return Receipt{}, false, err
+		}
+		issue, _, err := s.Client.Issues.Get(ctx, s.Owner, s.Repo, number)
 		if err != nil {
-			return Receipt{}, false, githubError(s.Target, fmt.Errorf("list comments of %s/%s#%d: %w", s.Owner, s.Repo, number, err))
+			return Receipt{}, false, githubError(s.Target, fmt.Errorf("read %s/%s#%d: %w", s.Owner, s.Repo, number, err))
 		}
-		for _, c := range comments {
-			if strings.Contains(c.GetBody(), marker) {
-				issue, _, err := s.Client.Issues.Get(ctx, s.Owner, s.Repo, number)
-				if err != nil {
-					return Receipt{}, false, githubError(s.Target, fmt.Errorf("read %s/%s#%d: %w", s.Owner, s.Repo, number, err))
-				}
-				return s.receipt(issue), true, nil
-			}
-		}
-		return Receipt{}, false, nil
+		return s.receipt(issue), true, nil
 	}
 	issues, _, err := s.Client.Issues.ListByRepo(ctx, s.Owner, s.Repo, &github.IssueListByRepoOptions{
 		State: "all", Labels: s.Labels, Sort: "created", Direction: "desc",
@@ -48,9 +44,42 @@ func (s *IssueSender) Delivered(ctx context.Context, n Notice) (Receipt, bool, e
 		return Receipt{}, false, githubError(s.Target, fmt.Errorf("list issues of %s/%s: %w", s.Owner, s.Repo, err))
 	}
 	for _, is := range issues {
-		if !is.IsPullRequest() && strings.Contains(is.GetBody(), marker) {
+		if !is.IsPullRequest() && s.wrote(is.GetUser(), is.GetBody(), marker) {
 			return s.receipt(is), true, nil
 		}
 	}
 	return Receipt{}, false, nil
+}
+
+// commented reports whether the issue has a comment of ours carrying the
+// marker. Comments are listed oldest first, so past one page the newest
+// are on the last.
+func (s *IssueSender) commented(ctx context.Context, number int, marker string) (bool, error) {
+	opts := &github.IssueListCommentsOptions{ListOptions: github.ListOptions{PerPage: recentIssues}}
+	for {
+		comments, resp, err := s.Client.Issues.ListComments(ctx, s.Owner, s.Repo, number, opts)
+		if err != nil {
+			return false, githubError(s.Target, fmt.Errorf("list comments of %s/%s#%d: %w", s.Owner, s.Repo, number, err))
+		}
+		for _, c := range comments {
+			if s.wrote(c.GetUser(), c.GetBody(), marker) {
+				return true, nil
+			}
+		}
+		if resp == nil || resp.LastPage <= 1 || opts.Page == resp.LastPage {
+			return false, nil
+		}
+		opts.Page = resp.LastPage
+	}
+}
+
+// wrote reports whether author is the account Send writes as and body
+// ends with the marker, as every body and comment Send writes does: a
+// notice quoting a marker in its text does not count.
+func (s *IssueSender) wrote(author *github.User, body, marker string) bool {
+	ours := author.GetType() == "Bot"
+	if s.Author != "" {
+		ours = strings.EqualFold(author.GetLogin(), s.Author)
+	}
+	return ours && strings.HasSuffix(strings.TrimSpace(body), marker)
 }

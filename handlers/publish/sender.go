@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+
+	"github.com/google/go-github/v62/github"
 )
 
 // Sender delivers a notice to one publish target.
@@ -58,6 +60,29 @@ func IsRetryable(err error) bool {
 	}
 	return isNetworkError(err)
 }
+
+// Refused reports whether a failed send was turned down by an answer that
+// says the target did not act on it: a 4xx, a rate limit. Anything else (a
+// lost or cut-off answer, a timeout, a 5xx) may have followed the target
+// acting, so the notice may already be there.
+func Refused(err error) bool {
+	var rate *github.RateLimitError
+	var abuse *github.AbuseRateLimitError
+	var resp *github.ErrorResponse
+	var status *HTTPStatusError
+	switch {
+	case errors.As(err, &rate), errors.As(err, &abuse):
+		return true
+	case errors.As(err, &resp) && resp.Response != nil:
+		return clientError(resp.Response.StatusCode)
+	case errors.As(err, &status):
+		return clientError(status.StatusCode)
+	default:
+		return false
+	}
+}
+
+func clientError(code int) bool { return code >= 400 && code < 500 }
 
 func isNetworkError(err error) bool {
 	var netErr net.Error

@@ -88,21 +88,15 @@ func TestLostAnswersNeverDuplicate(t *testing.T) {
 		name      string
 		fault     githubfake.Fault
 		autoMerge bool
-		bug       string // a reported bug that still makes this case fail
 	}{
-		{"creating the announcement issue", githubfake.Fault{Method: "POST", PathPrefix: "/repos/example/announce/issues", LoseResponse: true, Times: 1}, false,
-			"handlers/senders.go sendWithRetry (and a later Retry failed in publication.go deliver) sends the GitHub issue again " +
-				"after a lost answer without asking Delivered() first: two announcement issues"},
-		{"creating the follow-up issue", githubfake.Fault{Method: "POST", PathPrefix: "/repos/example/comms/issues", LoseResponse: true, Times: 1}, false, ""},
-		{"writing the publication ledger", githubfake.Fault{Method: "PATCH", PathPrefix: "/repos/example/comms/check-runs/", LoseResponse: true, Times: 2}, false, ""},
-		{"creating the publication ledger", githubfake.Fault{Method: "POST", PathPrefix: "/repos/example/comms/check-runs", LoseResponse: true, Times: 1}, false, ""},
-		{"merging at publish_at", githubfake.Fault{Method: "PUT", PathPrefix: "/repos/example/comms/pulls/1/merge", LoseResponse: true, Times: 1}, true, ""},
+		{"creating the announcement issue", githubfake.Fault{Method: "POST", PathPrefix: "/repos/example/announce/issues", LoseResponse: true, Times: 1}, false},
+		{"creating the follow-up issue", githubfake.Fault{Method: "POST", PathPrefix: "/repos/example/comms/issues", LoseResponse: true, Times: 1}, false},
+		{"writing the publication ledger", githubfake.Fault{Method: "PATCH", PathPrefix: "/repos/example/comms/check-runs/", LoseResponse: true, Times: 2}, false},
+		{"creating the publication ledger", githubfake.Fault{Method: "POST", PathPrefix: "/repos/example/comms/check-runs", LoseResponse: true, Times: 1}, false},
+		{"merging at publish_at", githubfake.Fault{Method: "PUT", PathPrefix: "/repos/example/comms/pulls/1/merge", LoseResponse: true, Times: 1}, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if tt.bug != "" {
-				skipKnownBug(t, tt.bug)
-			}
 			t.Parallel()
 			sb, _ := startLogged(t, sandbox.Options{AutoMerge: tt.autoMerge})
 			pr := openNotice(t, sb, validNotice())
@@ -156,4 +150,42 @@ func TestLostAnswersNeverDuplicate(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestLostAnswerFoundByTheRetry: the announcement issue is created but the
+// answer is lost, and looking for it fails too, so the run ends unsure and
+// the check offers "Retry failed". The retry looks before it sends: still
+// one announcement issue.
+func TestLostAnswerFoundByTheRetry(t *testing.T) {
+	t.Parallel()
+	const announceIssues = "/repos/example/announce/issues"
+	sb, logs := startLogged(t, sandbox.Options{})
+	pr := readyToMerge(t, sb)
+	sb.GitHub.InjectFault(githubfake.Fault{Method: "POST", PathPrefix: announceIssues, LoseResponse: true, Times: 1})
+	sb.GitHub.InjectFault(githubfake.Fault{Method: "GET", PathPrefix: announceIssues, Status: 403, Body: `{"message":"Resource not accessible by integration"}`})
+	merged := mergeByHand(t, sb, pr)
+	run := check(t, sb, merged.MergeCommitSHA, "commsgate/publish")
+	if run.Conclusion == "success" || counts(sb).issues != 1 {
+		t.Fatalf("with the answer lost and the look-up refused: publish check %s, deliveries %+v; want a failure and the one issue GitHub made", run.Conclusion, counts(sb))
+	}
+
+	sb.GitHub.ClearFaults()
+	sb.GitHub.ResetRequests()
+	for _, a := range run.Actions {
+		if a.Label == "Retry failed" {
+			send(t, sb, sb.GitHub.RequestCheckRunAction(run.ID, "carla", a.Identifier))
+		}
+	}
+	if got, want := counts(sb), (publishedCounts{1, 1, 1, 1}); got != want {
+		t.Errorf("after the retry: deliveries %+v, want exactly one per channel %+v", got, want)
+	}
+	for _, r := range sb.GitHub.Requests() {
+		if r.Method == "POST" && r.Path == announceIssues {
+			t.Errorf("the retry created another announcement issue")
+		}
+	}
+	if run := check(t, sb, merged.MergeCommitSHA, "commsgate/publish"); run.Conclusion != "success" || !strings.Contains(run.Text, "found already delivered") {
+		t.Errorf("after the retry the publish check = %s %q, want success saying the issue was found\n%s", run.Conclusion, run.Title, run.Text)
+	}
+	logs.requireLog(t, "that the announcement was found rather than sent again", `"found":true`, "announce")
 }

@@ -3,7 +3,6 @@ package sandbox_test
 import (
 	"context"
 	"net/http"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -77,25 +76,8 @@ func FuzzWebhookPayload(f *testing.F) {
 		if err := sb.Settle(ctx); err != nil {
 			t.Fatalf("the server did not settle: %v", err)
 		}
-		if written := logs.String()[seen:]; strings.Contains(written, "panicked") && !knownPanic(written) {
+		if written := logs.String()[seen:]; strings.Contains(written, "panicked") {
 			t.Fatalf("a handler panicked on a %s payload:\n%s", event, tail(written, 5))
 		}
 	})
-}
-
-// knownPanics are reported panic sites (see
-// TestPayloadsMissingTheirObjectDoNotPanic); fuzzing looks past them to
-// find new ones unless COMMSGATE_KNOWN_BUGS is set.
-var knownPanics = []string{"events_comment.go:28 "}
-
-func knownPanic(logs string) bool {
-	if os.Getenv("COMMSGATE_KNOWN_BUGS") != "" {
-		return false
-	}
-	for _, site := range knownPanics {
-		if strings.Contains(logs, site) {
-			return true
-		}
-	}
-	return false
 }

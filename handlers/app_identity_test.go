@@ -1,0 +1,49 @@
+package handlers
+
+import (
+	"context"
+	"testing"
+
+	"github.com/palantir/go-githubapp/githubapp"
+
+	"github.com/commsgate/commsgate/handlers/githubfake"
+)
+
+// TestOwnLoginIsLookedUpOnce: in production nobody configures the app's
+// login; it is what GitHub says the app is. The announcement-issue check
+// trusts only issues by that login, so a wrong or missing answer matters:
+// a failed lookup is not remembered, a good one is asked once.
+func TestOwnLoginIsLookedUpOnce(t *testing.T) {
+	gh := githubfake.New(t)
+	defer gh.Close()
+	fakeApp := gh.CreateApp("commsgate-test")
+	var cfg githubapp.Config
+	cfg.V3APIURL = gh.URL() + "/"
+	cfg.V4APIURL = gh.URL() + "/graphql"
+	cfg.App.IntegrationID = fakeApp.ID
+	cfg.App.PrivateKey = string(fakeApp.PrivateKeyPEM)
+	policy := fastRetryPolicy()
+	policy.MaxAttempts = 1
+	cc, err := NewClientCreator(cfg, ClientStack{Retry: policy})
+	if err != nil {
+		t.Fatal(err)
+	}
+	app := NewApp(cc, AppOptions{})
+	ctx := context.Background()
+
+	gh.InjectFault(githubfake.Fault{Method: "GET", PathPrefix: "/app", Status: 500, Times: 1})
+	if got := app.ownLogin(ctx); got != "" {
+		t.Errorf("with GitHub failing, ownLogin = %q, want none", got)
+	}
+	for i := 0; i < 3; i++ {
+		if got := app.ownLogin(ctx); got != "commsgate-test[bot]" {
+			t.Fatalf("ownLogin = %q, want commsgate-test[bot]", got)
+		}
+	}
+	if n := gh.Count("GET", "/app"); n != 2 {
+		t.Errorf("GET /app was asked %d times, want 2 (the failure, then once)", n)
+	}
+	if got := app.self.known(); got != "commsgate-test[bot]" {
+		t.Errorf("known() = %q after the lookup", got)
+	}
+}
