@@ -49,3 +49,37 @@ func TestRequestCostPerEventKind(t *testing.T) {
 		t.Errorf("a comment without a command made %d requests", chatAll)
 	}
 }
+
+// TestRequestCostOfPublishingAndSweeping measures the other two costs the
+// README lists: a merge that publishes to the sandbox's four targets (and
+// opens the follow-up), and a sweep that finds nothing to do. A sweep runs
+// every minute for every installation, so it must not grow with time.
+func TestRequestCostOfPublishingAndSweeping(t *testing.T) {
+	sb := start(t, sandbox.Options{})
+	pr := readyToMerge(t, sb)
+
+	sb.GitHub.ResetRequests()
+	mergeByHand(t, sb, pr)
+	publish, publishAll, publishKeys := sb.GitHub.Counted(), len(sb.GitHub.Requests()), sb.GitHub.RequestKeys()
+	if got := counts(sb); got.issues != 1 || got.mails != 1 || got.slack != 1 || got.webhooks != 1 {
+		t.Fatalf("the merge did not publish once to each target: %+v", got)
+	}
+
+	// An open notice waiting for reviews, and a sweep with nothing due.
+	openNotice(t, sb, validNotice())
+	if err := sb.Sweep(ctxFor(t)); err != nil {
+		t.Fatal(err)
+	}
+	sb.GitHub.ResetRequests()
+	if err := sb.Sweep(ctxFor(t)); err != nil {
+		t.Fatal(err)
+	}
+	sweep, sweepAll, sweepKeys := sb.GitHub.Counted(), len(sb.GitHub.Requests()), sb.GitHub.RequestKeys()
+
+	t.Logf("counted requests (all, including free 304s): merge → publication to 4 targets %d (%d), steady sweep with one open PR %d (%d)",
+		publish, publishAll, sweep, sweepAll)
+	t.Logf("publication: %v\nsweep: %v", publishKeys, sweepKeys)
+	if sweep > 2 {
+		t.Errorf("a sweep with nothing due made %d counted requests: %v", sweep, sweepKeys)
+	}
+}
