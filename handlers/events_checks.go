@@ -56,12 +56,16 @@ var _ githubapp.EventHandler = (*checkSuiteHandler)(nil)
 
 func (h *checkSuiteHandler) Handles() []string { return []string{"check_suite"} }
 
+// Handle re-evaluates when someone presses "Re-run all checks". The
+// "requested" suite GitHub creates on every push is not evaluated: the
+// pull_request.synchronize of the same push is, and a second evaluation
+// would only repeat it (a lost synchronize is picked up by the sweep).
 func (h *checkSuiteHandler) Handle(ctx context.Context, eventType, deliveryID string, payload []byte) error {
 	var event github.CheckSuiteEvent
 	if err := json.Unmarshal(payload, &event); err != nil {
 		return fmt.Errorf("parse check_suite payload: %w", err)
 	}
-	if a := event.GetAction(); a != "requested" && a != "rerequested" {
+	if event.GetAction() != "rerequested" {
 		return nil
 	}
 	suite := event.GetCheckSuite()

@@ -24,7 +24,7 @@ func TestEventsWithoutTheirObjectAreIgnoredWithAWarning(t *testing.T) {
 		{&pullRequestHandler{app: app}, "pull_request", `{"action":"closed","installation":{"id":1}}`, "pull_request"},
 		{&reviewHandler{app: app}, "pull_request_review", `{"action":"submitted","installation":{"id":1}}`, "pull_request"},
 		{&checkRunHandler{app: app}, "check_run", `{"action":"rerequested","installation":{"id":1}}`, "check_run"},
-		{&checkSuiteHandler{app: app}, "check_suite", `{"action":"requested","installation":{"id":1}}`, "check_suite"},
+		{&checkSuiteHandler{app: app}, "check_suite", `{"action":"rerequested","installation":{"id":1}}`, "check_suite"},
 	}
 	for _, tt := range tests {
 		var logs bytes.Buffer

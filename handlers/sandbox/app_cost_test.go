@@ -1,6 +1,7 @@
 package sandbox_test
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/commsgate/commsgate/handlers/githubfake"
@@ -81,5 +82,26 @@ func TestRequestCostOfPublishingAndSweeping(t *testing.T) {
 	t.Logf("publication: %v\nsweep: %v", publishKeys, sweepKeys)
 	if sweep > 2 {
 		t.Errorf("a sweep with nothing due made %d counted requests: %v", sweep, sweepKeys)
+	}
+}
+
+// TestPushIsEvaluatedOnce: a push to a PR's branch brings both
+// pull_request.synchronize and check_suite.requested. Only the first is
+// evaluated; "Re-run all checks" (check_suite.rerequested) is.
+func TestPushIsEvaluatedOnce(t *testing.T) {
+	sb := start(t, sandbox.Options{})
+	pr := openNotice(t, sb, validNotice())
+	pushed, sync := sb.GitHub.PushToPR(sandbox.CommsRepo, pr.Number, githubfake.Change{Files: map[string]string{noticePath: validNotice() + "\n"}})
+	send(t, sb, sync)
+
+	sb.GitHub.ResetRequests()
+	send(t, sb, sb.GitHub.RequestCheckSuite(sandbox.CommsRepo, pushed.HeadSHA, "requested", sandbox.Author))
+	if n := len(sb.GitHub.Requests()); n != 0 {
+		t.Errorf("check_suite.requested after the synchronize made %d requests: %v", n, sb.GitHub.RequestKeys())
+	}
+
+	send(t, sb, sb.GitHub.RequestCheckSuite(sandbox.CommsRepo, pushed.HeadSHA, "rerequested", "nina"))
+	if n := requestsTo(sb, "GET", fmt.Sprintf("/repos/example/comms/pulls/%d", pr.Number)); n != 1 {
+		t.Errorf("\"Re-run all checks\" read the PR %d times, want one evaluation: %v", n, sb.GitHub.RequestKeys())
 	}
 }
