@@ -36,7 +36,8 @@ const (
 )
 
 // deliveryTarget is the little of a webhook payload that says what it is
-// about; decoding it also proves the payload is a JSON object.
+// about, decoded by the worker for its log lines (validatePayload checks
+// the JSON before the acknowledgement).
 type deliveryTarget struct {
 	Installation *struct {
 		ID int64 `json:"id"`
