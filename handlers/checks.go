@@ -73,6 +73,11 @@ func (p *checkPoster) post(ctx context.Context, r checkResult) error {
 		p.latestRuns[r.name] = run
 		return nil
 	}
+	return p.create(ctx, r)
+}
+
+// create writes r as a new check run, annotations in batches.
+func (p *checkPoster) create(ctx context.Context, r checkResult) error {
 	first := r.annotations
 	if len(first) > maxAnnotationsPerRequest {
 		first = first[:maxAnnotationsPerRequest]
@@ -83,7 +88,9 @@ func (p *checkPoster) post(ctx context.Context, r checkResult) error {
 	if err != nil {
 		return fmt.Errorf("create check run %s on %s: %w", r.name, shortSHA(p.head), err)
 	}
-	p.latestRuns[r.name] = run
+	if p.latestRuns != nil {
+		p.latestRuns[r.name] = run
+	}
 	for rest := r.annotations[len(first):]; len(rest) > 0; {
 		batch := rest
 		if len(batch) > maxAnnotationsPerRequest {
@@ -254,15 +261,33 @@ func (p *checkPoster) brokenPolicy(ctx context.Context, findings []policy.Findin
 	})
 }
 
-// evaluationError records that the decision could not be made. It fails
-// the approval check: an unproven success must never stand.
+// evaluationError records that the decision could not be made.
 func (p *checkPoster) evaluationError(ctx context.Context, cause error) error {
-	return p.post(ctx, checkResult{
+	return p.post(ctx, evaluationErrorResult(cause))
+}
+
+// evaluationErrorResult fails the approval check: an unproven success
+// must never stand.
+func evaluationErrorResult(cause error) checkResult {
+	return checkResult{
 		name: CheckApproval, conclusion: "failure",
 		title: "ERROR — could not evaluate the approvals",
 		summary: "commsgate could not read everything it needs from GitHub, so it cannot prove this notice is approved.\n\n" +
 			"```\n" + cause.Error() + "\n```\n\nIt retries on the next event; comment `/commsgate recheck` to retry now.",
-	})
+	}
+}
+
+// stillMovingResult leaves the approval check in progress when reviews or
+// commands kept arriving while commsgate evaluated: each of them is an
+// event of its own, and the last one's evaluation decides.
+func stillMovingResult(moves int) checkResult {
+	return checkResult{
+		name:  CheckApproval,
+		title: "RE-EVALUATING — reviews or commands are still arriving",
+		summary: fmt.Sprintf("Reviews or commands changed %d times while commsgate was evaluating this pull request, "+
+			"so it cannot yet prove the notice is approved. The newest change is evaluated next; "+
+			"comment `/commsgate recheck` if this stays.", moves),
+	}
 }
 
 // annotations converts findings to check-run annotations at their exact

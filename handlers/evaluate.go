@@ -30,55 +30,78 @@ func (a *App) Evaluate(ctx context.Context, t prTarget, opts evalOptions) error 
 }
 
 // evaluateOnce is one evaluation: facts → decision → effects. It returns
-// the outcome for metrics ("skipped", the decision state, or "error"). A
-// pass whose green result may rest on moved state starts over (see
-// stateMoved); if the state keeps moving, the approval is withdrawn and
-// the events that moved it decide.
+// the outcome for metrics ("skipped", the decision state, or "error").
+//
+// A pass whose green result may rest on moved state starts over (see
+// stateMoved); if the state keeps moving, the check is left in progress
+// and the events that moved it decide. Once a pass left a green check on
+// facts that then moved, a later pass that fails takes it back.
 func (a *App) evaluateOnce(ctx context.Context, t prTarget, opts evalOptions) (string, error) {
+	logger := zerolog.Ctx(ctx)
 	gh, err := a.clients.NewInstallationClient(t.InstallationID)
 	if err != nil {
 		return "", fmt.Errorf("installation client %d: %w", t.InstallationID, err)
 	}
-	for pass := 1; ; pass++ {
-		outcome, st, err := a.evaluatePass(ctx, gh, t, opts)
-		if !errors.Is(err, errStateMoved) {
-			return outcome, err
-		}
-		zerolog.Ctx(ctx).Info().Int("pass", pass).Msg("reviews or comments changed while evaluating; evaluating again")
-		if pass == maxEvaluationPasses {
-			err = fmt.Errorf("%w, %d times in a row", err, pass)
-			a.withdrawApproval(ctx, gh, t, st.pr, err)
+	staleGreen := "" // the head an earlier pass left green on moved facts
+	for moves := 0; ; {
+		res, err := a.evaluatePass(ctx, gh, t, opts)
+		switch {
+		case err == nil:
+			return res.outcome, nil
+		case errors.Is(err, errStateMoved):
+			moves++
+			staleGreen = res.green
+			logger.Info().Int("times", moves).Msg("reviews or commands changed while evaluating; evaluating again")
+			if moves == maxStateMoves {
+				a.replaceApproval(ctx, gh, t, staleGreen, stillMovingResult(moves))
+				return "", fmt.Errorf("%w, %d times in a row", err, moves)
+			}
+		default:
+			if staleGreen != "" {
+				a.replaceApproval(ctx, gh, t, staleGreen, evaluationErrorResult(err))
+			}
 			return "", err
 		}
 		opts.acknowledge = nil // reacted to in the first pass
 	}
 }
 
+// passResult is what one evaluation pass did.
+type passResult struct {
+	outcome string
+	pr      *github.PullRequest
+	// green is the head commit the pass left a green approval check on.
+	green string
+}
+
 // evaluatePass reads the facts, decides and writes the result. It returns
-// errStateMoved, with the state it read, when the result was green and the
-// reviews or comments changed meanwhile.
-func (a *App) evaluatePass(ctx context.Context, gh *github.Client, t prTarget, opts evalOptions) (string, prState, error) {
+// errStateMoved when the result was green and the reviews, commands or
+// teams changed meanwhile.
+func (a *App) evaluatePass(ctx context.Context, gh *github.Client, t prTarget, opts evalOptions) (passResult, error) {
 	logger := zerolog.Ctx(ctx).With().Str("reason", opts.Reason).Logger()
 	first := a.readPolicyAndPR(ctx, gh, t)
 	pol, st := first.policy, first.pr
+	res := passResult{pr: st.pr}
 	if first.policyErr != nil {
 		a.withdrawApproval(ctx, gh, t, st.pr, first.policyErr)
-		return "", st, first.policyErr
+		return res, first.policyErr
 	}
 	a.acknowledge(ctx, gh, t, pol.rules, opts.acknowledge)
 	if !pol.found {
 		logger.Debug().Msg("no policy file on the default branch: not a communications repository")
-		return "skipped", st, nil
+		res.outcome = "skipped"
+		return res, nil
 	}
 	t.DefaultBranch = first.branch
 	if first.prErr != nil {
 		// Reviews or comments could not be read: a check that passed
 		// before must not keep passing on state nobody has seen.
 		a.withdrawApproval(ctx, gh, t, st.pr, first.prErr)
-		return "", st, first.prErr
+		return res, first.prErr
 	}
 	if st.pr.GetState() != "open" {
-		return "skipped", st, nil
+		res.outcome = "skipped"
+		return res, nil
 	}
 	head := st.pr.GetHead().GetSHA()
 	checks := newCheckPoster(gh, t, head)
@@ -87,48 +110,50 @@ func (a *App) evaluatePass(ctx context.Context, gh *github.Client, t prTarget, o
 		// Nothing can be approved under a policy that does not load: say
 		// where it is broken, in the policy file's own lines.
 		logger.Warn().Int("findings", len(pol.findings)).Msg("policy file is broken")
-		return string(policy.StateInvalid), st, checks.brokenPolicy(ctx, pol.findings)
+		res.outcome = string(policy.StateInvalid)
+		return res, checks.brokenPolicy(ctx, pol.findings)
 	}
 
 	comms, policyChanged := changedFiles(pol.rules, st.files)
 	if len(comms) == 0 && !policyChanged {
 		logger.Debug().Msg("pull request touches no communication")
-		return "skipped", st, nil
+		res.outcome = "skipped"
+		return res, nil
 	}
 	// The existing check runs are listed while the notices are read: one
 	// round trip instead of two.
 	checks.prefetch(ctx)
 
 	now := a.now()
-	facts, err := a.gatherFacts(ctx, gh, t, pol.rules, st, comms, policyChanged, now)
+	facts, decision, err := a.decide(ctx, gh, t, pol.rules, st, comms, policyChanged, now)
 	if err != nil {
 		// Never leave a green check standing on state we could not read.
 		if postErr := checks.evaluationError(ctx, err); postErr != nil {
 			logger.Error().Err(postErr).Msg("could not post the error state")
 		}
-		return "", st, err
+		return res, err
 	}
-	decision := policy.Evaluate(facts.Facts)
 
 	requests := a.requestReviews(ctx, gh, t, st.pr, decision, facts.Facts)
 	if opts.Template {
 		if err := checks.template(ctx, facts.Findings); err != nil {
-			return "", st, err
+			return res, err
 		}
 	}
 	if err := checks.approval(ctx, decision, requests, facts.Ignored); err != nil {
-		return "", st, err
+		return res, err
 	}
 	if decision.Satisfied() {
-		// A green result must not outlive a change request or /hold that
-		// arrived while this pass was reading; nor may it merge on one.
-		moved, err := stateMoved(ctx, gh, t, st)
+		res.green = head
+		// A green result must not outlive a change request, /hold or
+		// membership change that arrived while this pass was reading;
+		// nor may it merge on one.
+		moved, err := a.stateMoved(ctx, gh, t, st, facts.TeamMembers)
 		if err != nil {
-			a.withdrawApproval(ctx, gh, t, st.pr, err)
-			return "", st, err
+			return res, err
 		}
 		if moved {
-			return "", st, errStateMoved
+			return res, errStateMoved
 		}
 	}
 	if pol.rules.AutoMerge && decision.Satisfied() && !st.pr.GetDraft() {
@@ -136,7 +161,7 @@ func (a *App) evaluatePass(ctx context.Context, gh *github.Client, t prTarget, o
 		// so, and pinned to the head that was evaluated, so a push racing
 		// the merge makes GitHub refuse it instead of merging unseen text.
 		if err := a.autoMerge(ctx, gh, t, head, pol.rules.MergeMethod); err != nil {
-			return "", st, err
+			return res, err
 		}
 	}
 	logger.Info().
@@ -144,7 +169,41 @@ func (a *App) evaluatePass(ctx context.Context, gh *github.Client, t prTarget, o
 		Int("tier", decision.Tier.Tier).
 		Str("head_sha", head).
 		Msg("evaluated")
-	return string(decision.State), st, nil
+	res.outcome = string(decision.State)
+	return res, nil
+}
+
+// decide gathers the facts and evaluates them. A decision that would turn
+// the check green on cached team or permission answers is made again on
+// answers read fresh from GitHub: the membership event that emptied
+// this process's cache entry may have reached another replica instead.
+func (a *App) decide(ctx context.Context, gh *github.Client, t prTarget, rules *policy.Rules, st prState, comms []commFile, policyChanged bool, now time.Time) (evaluationFacts, policy.Decision, error) {
+	facts, err := a.gatherFacts(ctx, gh, t, rules, st, comms, policyChanged, now, readCached)
+	if err != nil {
+		return facts, policy.Decision{}, err
+	}
+	decision := policy.Evaluate(facts.Facts)
+	if !decision.Satisfied() || !facts.fromCache {
+		return facts, decision, nil
+	}
+	if err := a.readPeople(ctx, a.memberships(gh, t, readFresh), &facts, st.comments); err != nil {
+		return facts, policy.Decision{}, fmt.Errorf("confirm team members before approving: %w", err)
+	}
+	return facts, policy.Evaluate(facts.Facts), nil
+}
+
+// replaceApproval writes result as a new approval check run on head
+// without listing the existing ones first: it is how a green check that
+// an earlier pass wrote is taken back, and listing may be what fails.
+func (a *App) replaceApproval(ctx context.Context, gh *github.Client, t prTarget, head string, result checkResult) {
+	if head == "" {
+		return
+	}
+	if err := newCheckPoster(gh, t, head).create(ctx, result); err != nil {
+		zerolog.Ctx(ctx).Error().Err(err).Str("head_sha", head).Msg("could not take back the green approval check")
+		return
+	}
+	zerolog.Ctx(ctx).Warn().Str("head_sha", head).Str("title", result.title).Msg("took back the green approval check")
 }
 
 // withdrawApproval replaces commsgate's approval check on the PR's head
@@ -180,11 +239,14 @@ type evaluationFacts struct {
 	// Ignored are commands from people who may not use them; the approval
 	// check names them so nobody believes their /hold is in force.
 	Ignored []policy.IgnoredCommand
+	// fromCache says a team or permission answer came from the
+	// per-process cache rather than from GitHub.
+	fromCache bool
 }
 
 // gatherFacts reads the communications, the staleness of approvals, the
 // teams and the command authors' rights, in parallel where independent.
-func (a *App) gatherFacts(ctx context.Context, gh *github.Client, t prTarget, rules *policy.Rules, st prState, comms []commFile, policyChanged bool, now time.Time) (evaluationFacts, error) {
+func (a *App) gatherFacts(ctx context.Context, gh *github.Client, t prTarget, rules *policy.Rules, st prState, comms []commFile, policyChanged bool, now time.Time, mode readMode) (evaluationFacts, error) {
 	head := st.pr.GetHead().GetSHA()
 	reviews := convertReviews(st.reviews)
 	changedSince, err := a.readContents(ctx, gh, t, head, comms, approvedCommits(reviews))
@@ -205,17 +267,7 @@ func (a *App) gatherFacts(ctx context.Context, gh *github.Client, t prTarget, ru
 		findings = append(findings, check.Findings...)
 	}
 
-	teams := requiredTeams(rules, docs)
-	members, err := a.loadTeams(ctx, gh, teams)
-	if err != nil {
-		return evaluationFacts{}, err
-	}
-	comments, err := a.convertComments(ctx, gh, t, rules, st.comments)
-	if err != nil {
-		return evaluationFacts{}, err
-	}
-	holds := policy.ReplayHolds(comments)
-	return evaluationFacts{Ignored: holds.Ignored, Facts: policy.Facts{
+	facts := evaluationFacts{Facts: policy.Facts{
 		Rules:             rules,
 		Author:            st.pr.GetUser().GetLogin(),
 		HeadSHA:           head,
@@ -225,10 +277,30 @@ func (a *App) gatherFacts(ctx context.Context, gh *github.Client, t prTarget, ru
 		PolicyFileChanged: policyChanged,
 		Reviews:           reviews,
 		CommsChangedSince: changedSince,
-		TeamMembers:       members,
-		Holds:             holds.Active,
 		Now:               now,
-	}}, nil
+	}}
+	people := a.memberships(gh, t, mode)
+	if err := a.readPeople(ctx, people, &facts, st.comments); err != nil {
+		return evaluationFacts{}, err
+	}
+	facts.fromCache = people.usedCache()
+	return facts, nil
+}
+
+// readPeople fills in the facts about people: the members of every team
+// the decision may count, and the holds their commands leave in force.
+func (a *App) readPeople(ctx context.Context, people *memberships, facts *evaluationFacts, comments []*github.IssueComment) error {
+	members, err := people.loadTeams(ctx, requiredTeams(facts.Rules, facts.Documents))
+	if err != nil {
+		return err
+	}
+	converted, err := a.convertComments(ctx, people, facts.Rules, comments)
+	if err != nil {
+		return err
+	}
+	holds := policy.ReplayHolds(converted)
+	facts.TeamMembers, facts.Holds, facts.Ignored = members, holds.Active, holds.Ignored
+	return nil
 }
 
 func convertReviews(in []*github.PullRequestReview) []policy.Review {

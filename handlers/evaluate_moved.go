@@ -5,35 +5,45 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"slices"
 	"strings"
+	"sync"
 
 	"github.com/google/go-github/v62/github"
 	"golang.org/x/sync/errgroup"
+
+	"github.com/commsgate/commsgate/policy"
 )
 
-// errStateMoved says the reviews or comments changed while an evaluation
-// was running, so the green result it just wrote may rest on stale facts.
-var errStateMoved = errors.New("reviews or comments changed while evaluating")
+// errStateMoved says the reviews, commands or teams changed while an
+// evaluation was running, so the green result it just wrote may rest on
+// stale facts.
+var errStateMoved = errors.New("reviews, commands or teams changed while evaluating")
 
-// maxEvaluationPasses bounds how often one evaluation starts over because
-// GitHub's state moved under it. Each pass that moved saw a newer event,
-// which is evaluated on its own anyway; the bound only stops a flood of
-// reviews from keeping one worker busy.
-const maxEvaluationPasses = 3
+// maxStateMoves bounds how often one evaluation starts over because
+// GitHub's state moved under it. Each move is a newer event, which is
+// evaluated on its own anyway; the bound only stops a flood of reviews
+// from keeping one worker busy.
+const maxStateMoves = 3
 
-// stateMoved re-reads the reviews and comments after a green result was
-// written and reports whether they differ from what the decision used.
+// stateMoved re-reads the reviews, comments and the teams the decision
+// counted after a green result was written, and reports whether anything
+// the decision rests on differs.
 //
 // Why after, not before: several replicas (or a slow evaluation and a
 // quick one) may evaluate the same PR at once, and GitHub offers no
 // compare-and-swap on check runs, so the last writer wins. An evaluation
 // that wrote green and then still sees the state it decided on knows that
-// any change request or /hold came later, and the evaluation of that later
-// event reads the state after our write, so its own write lands after
-// ours. An evaluation that sees the state moved starts over. Unchanged
-// lists come back as 304s, which cost no rate limit.
-func stateMoved(ctx context.Context, gh *github.Client, t prTarget, before prState) (bool, error) {
+// any change request, /hold or membership change came later, and the
+// evaluation of that later event reads the state after our write, so its
+// own write lands after ours. An evaluation that sees the state moved
+// starts over. Unchanged lists come back as 304s, which cost no rate
+// limit.
+func (a *App) stateMoved(ctx context.Context, gh *github.Client, t prTarget, before prState, teams map[string][]string) (bool, error) {
 	var after prState
+	people := a.memberships(gh, t, readFresh)
+	var mu sync.Mutex
+	teamsMoved := false
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error {
 		var err error
@@ -45,28 +55,62 @@ func stateMoved(ctx context.Context, gh *github.Client, t prTarget, before prSta
 		after.comments, err = listComments(gctx, gh, t)
 		return err
 	})
-	if err := g.Wait(); err != nil {
-		return false, fmt.Errorf("re-read reviews and comments: %w", err)
+	for team, counted := range teams {
+		g.Go(func() error {
+			now, err := people.teamMembers(gctx, team)
+			if err != nil {
+				return err
+			}
+			if !sameMembers(counted, now) {
+				mu.Lock()
+				teamsMoved = true
+				mu.Unlock()
+			}
+			return nil
+		})
 	}
-	return reviewsFingerprint(before.reviews) != reviewsFingerprint(after.reviews) ||
-		commentsFingerprint(before.comments) != commentsFingerprint(after.comments), nil
+	if err := g.Wait(); err != nil {
+		return false, fmt.Errorf("re-read reviews, comments and teams: %w", err)
+	}
+	return teamsMoved ||
+		reviewsFingerprint(before.reviews) != reviewsFingerprint(after.reviews) ||
+		a.commandsFingerprint(before.comments) != a.commandsFingerprint(after.comments), nil
 }
 
-// reviewsFingerprint covers everything of a review the decision reads:
-// a dismissal changes the state, a new review adds an entry.
+func sameMembers(a, b []string) bool {
+	a, b = slices.Clone(a), slices.Clone(b)
+	slices.Sort(a)
+	slices.Sort(b)
+	return slices.Equal(a, b)
+}
+
+// reviewsFingerprint covers everything of a review the decision reads: a
+// dismissal changes the state, a new approval or change request adds an
+// entry. Bots' reviews and plain review comments cannot change a
+// decision, so they are left out: a lively review thread must not keep
+// an evaluation starting over.
 func reviewsFingerprint(reviews []*github.PullRequestReview) string {
 	var b strings.Builder
 	for _, r := range reviews {
-		fmt.Fprintf(&b, "%d %s %s %s %s\n", r.GetID(), r.GetUser().GetLogin(), r.GetState(), r.GetCommitID(), r.GetSubmittedAt().UTC())
+		state := policy.ReviewState(r.GetState())
+		if r.GetUser().GetType() == "Bot" || state == policy.ReviewCommented || state == "PENDING" {
+			continue
+		}
+		fmt.Fprintf(&b, "%d %s %s %s %s\n", r.GetID(), r.GetUser().GetLogin(), state, r.GetCommitID(), r.GetSubmittedAt().UTC())
 	}
 	return b.String()
 }
 
-// commentsFingerprint covers the comments' commands: an edited comment
-// has a new body, a deleted one drops out.
-func commentsFingerprint(comments []*github.IssueComment) string {
+// commandsFingerprint covers the comments that carry commands from people
+// (bots' and commsgate's own are ignored by the decision): an edited
+// command has a new body, a deleted one drops out, and conversation does
+// not count.
+func (a *App) commandsFingerprint(comments []*github.IssueComment) string {
 	var b strings.Builder
 	for _, c := range comments {
+		if a.isOwnOrBot(c.GetUser()) || len(policy.ParseCommands(c.GetBody())) == 0 {
+			continue
+		}
 		body := fnv.New64a()
 		body.Write([]byte(c.GetBody()))
 		fmt.Fprintf(&b, "%d %s %x\n", c.GetID(), c.GetUser().GetLogin(), body.Sum64())

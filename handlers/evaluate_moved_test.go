@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -10,11 +11,19 @@ import (
 func TestFingerprintsNoticeWhatADecisionReads(t *testing.T) {
 	at := github.Timestamp{Time: time.Date(2027, 2, 1, 9, 0, 0, 0, time.UTC)}
 	review := func(id int64, user, state string) *github.PullRequestReview {
-		return &github.PullRequestReview{ID: github.Int64(id), User: &github.User{Login: github.String(user)},
+		kind := "User"
+		if strings.HasSuffix(user, "[bot]") {
+			kind = "Bot"
+		}
+		return &github.PullRequestReview{ID: github.Int64(id), User: &github.User{Login: github.String(user), Type: github.String(kind)},
 			State: github.String(state), CommitID: github.String("abc"), SubmittedAt: &at}
 	}
 	comment := func(id int64, user, body string) *github.IssueComment {
-		return &github.IssueComment{ID: github.Int64(id), User: &github.User{Login: github.String(user)}, Body: github.String(body)}
+		kind := "User"
+		if strings.HasSuffix(user, "[bot]") {
+			kind = "Bot"
+		}
+		return &github.IssueComment{ID: github.Int64(id), User: &github.User{Login: github.String(user), Type: github.String(kind)}, Body: github.String(body)}
 	}
 	base := []*github.PullRequestReview{review(1, "sol", "APPROVED")}
 	reviewCases := []struct {
@@ -25,6 +34,8 @@ func TestFingerprintsNoticeWhatADecisionReads(t *testing.T) {
 		{"unchanged", []*github.PullRequestReview{review(1, "sol", "APPROVED")}, false},
 		{"a change request arrived", []*github.PullRequestReview{review(1, "sol", "APPROVED"), review(2, "sky", "CHANGES_REQUESTED")}, true},
 		{"the approval was dismissed", []*github.PullRequestReview{review(1, "sol", "DISMISSED")}, true},
+		{"a review comment", []*github.PullRequestReview{review(1, "sol", "APPROVED"), review(2, "sky", "COMMENTED")}, false},
+		{"a bot approved", []*github.PullRequestReview{review(1, "sol", "APPROVED"), review(2, "ci[bot]", "APPROVED")}, false},
 	}
 	for _, tt := range reviewCases {
 		if got := reviewsFingerprint(base) != reviewsFingerprint(tt.after); got != tt.moved {
@@ -40,10 +51,14 @@ func TestFingerprintsNoticeWhatADecisionReads(t *testing.T) {
 		{"unchanged", []*github.IssueComment{comment(7, "sky", "looks fine")}, false},
 		{"edited into a hold", []*github.IssueComment{comment(7, "sky", "/hold")}, true},
 		{"a new hold", []*github.IssueComment{comment(7, "sky", "looks fine"), comment(8, "sky", "/hold")}, true},
-		{"deleted", nil, true},
+		{"deleted after the hold", []*github.IssueComment{comment(7, "sky", "/hold")}, true},
+		{"conversation", []*github.IssueComment{comment(7, "sky", "looks fine"), comment(8, "nina", "thanks all")}, false},
+		{"a bot's hold", []*github.IssueComment{comment(7, "sky", "looks fine"), comment(9, "ci[bot]", "/hold")}, false},
+		{"commsgate's own comment", []*github.IssueComment{comment(7, "sky", "looks fine"), comment(10, "commsgate", "/unhold")}, false},
 	}
+	app := &App{self: &identity{login: "commsgate"}}
 	for _, tt := range commentCases {
-		if got := commentsFingerprint(comments) != commentsFingerprint(tt.after); got != tt.moved {
+		if got := app.commandsFingerprint(comments) != app.commandsFingerprint(tt.after); got != tt.moved {
 			t.Errorf("comments, %s: moved = %v, want %v", tt.name, got, tt.moved)
 		}
 	}

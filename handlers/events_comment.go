@@ -19,26 +19,32 @@ func (h *commentHandler) Handles() []string { return []string{"issue_comment"} }
 
 // Handle re-evaluates on a command; the evaluation also acknowledges it,
 // under the policy it reads anyway. A comment without a command costs
-// nothing: most comments are conversation.
+// nothing: most comments are conversation. Editing a comment into a
+// command, editing a command away or deleting one changes what the holds
+// replay, so those are evaluated too.
 func (h *commentHandler) Handle(ctx context.Context, eventType, deliveryID string, payload []byte) error {
 	var event github.IssueCommentEvent
 	if err := json.Unmarshal(payload, &event); err != nil {
 		return fmt.Errorf("parse issue_comment payload: %w", err)
 	}
-	if event.GetAction() != "created" {
+	action := event.GetAction()
+	if action != "created" && action != "edited" && action != "deleted" {
+		return nil
+	}
+	cmds := policy.ParseCommands(event.GetComment().GetBody())
+	before := policy.ParseCommands(event.GetChanges().GetBody().GetFrom())
+	if len(cmds) == 0 && len(before) == 0 {
 		return nil
 	}
 	if event.Issue == nil {
-		return ignoreIncomplete(ctx, event.GetAction(), "issue")
+		return ignoreIncomplete(ctx, action, "issue")
 	}
 	if !event.Issue.IsPullRequest() || event.Issue.GetState() != "open" {
 		return nil
 	}
-	if h.app.isOwnOrBot(event.GetSender()) {
-		return nil
-	}
-	cmds := policy.ParseCommands(event.GetComment().GetBody())
-	if len(cmds) == 0 {
+	// The comment's author, not the event's sender: a maintainer deleting
+	// a bot's comment does not make the bot's commands count.
+	if h.app.isOwnOrBot(event.GetComment().GetUser()) {
 		return nil
 	}
 	installationID := githubapp.GetInstallationIDFromEvent(&event)
@@ -46,15 +52,15 @@ func (h *commentHandler) Handle(ctx context.Context, eventType, deliveryID strin
 	ctx, _ = githubapp.PreparePRContext(ctx, installationID, event.GetRepo(), number)
 	t := targetOf(installationID, event.GetRepo(), number)
 
-	recheck := false
-	for _, c := range cmds {
-		recheck = recheck || c.Name == policy.CommandRecheck
+	opts := evalOptions{Reason: "issue_comment." + action}
+	if action != "deleted" && len(cmds) > 0 {
+		// A command the author can see was read: it gets its reaction.
+		opts.acknowledge = []commandComment{{comment: event.GetComment(), commands: cmds}}
 	}
-	return h.app.Evaluate(ctx, t, evalOptions{
-		Template:    recheck,
-		Reason:      "issue_comment.command",
-		acknowledge: []commandComment{{comment: event.GetComment(), commands: cmds}},
-	})
+	for _, c := range cmds {
+		opts.Template = opts.Template || (action != "deleted" && c.Name == policy.CommandRecheck)
+	}
+	return h.app.Evaluate(ctx, t, opts)
 }
 
 // isOwnOrBot reports whether an event was caused by commsgate itself or by

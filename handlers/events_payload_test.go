@@ -43,7 +43,8 @@ func TestEventsWithoutTheirObjectAreIgnoredWithAWarning(t *testing.T) {
 func TestCommentsThatAreNoCommandsAreIgnoredQuietly(t *testing.T) {
 	h := &commentHandler{app: NewApp(nil, AppOptions{})}
 	for _, payload := range []string{
-		`{"action":"edited","comment":{"body":"/hold"}}`,
+		`{"action":"edited","comment":{"body":"thanks!"},"changes":{"body":{"from":"thanks"}}}`,
+		`{"action":"pinned","comment":{"body":"/hold"}}`,
 		`{"action":"created","comment":{"body":"/hold"},"issue":{"number":3,"state":"open"}}`,
 		`{"action":"created","comment":{"body":"/hold"},"issue":{"number":3,"state":"closed","pull_request":{}}}`,
 		`{"action":"created","comment":{"body":"thanks!"},"issue":{"number":3,"state":"open","pull_request":{}},"sender":{"login":"carla","type":"User"}}`,

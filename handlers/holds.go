@@ -3,7 +3,6 @@ package handlers
 import (
 	"context"
 	"fmt"
-	"slices"
 
 	"github.com/google/go-github/v62/github"
 	"github.com/rs/zerolog"
@@ -15,7 +14,7 @@ import (
 // rules replay, deciding for each command author whether they may use it.
 // Comments without commands are dropped early, so an ordinary discussion
 // costs no permission lookups.
-func (a *App) convertComments(ctx context.Context, gh *github.Client, t prTarget, rules *policy.Rules, in []*github.IssueComment) ([]policy.Comment, error) {
+func (a *App) convertComments(ctx context.Context, people *memberships, rules *policy.Rules, in []*github.IssueComment) ([]policy.Comment, error) {
 	var out []policy.Comment
 	decided := map[string]bool{}
 	for _, c := range in {
@@ -30,7 +29,7 @@ func (a *App) convertComments(ctx context.Context, gh *github.Client, t prTarget
 		ok, seen := decided[user]
 		if !seen {
 			var err error
-			ok, err = a.mayHold(ctx, gh, t, rules, user)
+			ok, err = people.mayHold(ctx, rules, user)
 			if err != nil {
 				return nil, err
 			}
@@ -41,37 +40,6 @@ func (a *App) convertComments(ctx context.Context, gh *github.Client, t prTarget
 		})
 	}
 	return out, nil
-}
-
-// mayHold: members of any configured group or SIG leads team, or anyone
-// with write permission on the repository, may place and lift holds. The
-// lead of a SIG the notice does not name counts too, so teams the
-// evaluation has not loaded are read as well, but only after the cached
-// ones did not name the user.
-func (a *App) mayHold(ctx context.Context, gh *github.Client, t prTarget, rules *policy.Rules, user string) (bool, error) {
-	teams := requiredTeams(rules, nil)
-	for _, sig := range sortedKeys(rules.SIGs) {
-		teams = append(teams, rules.SIGs[sig])
-	}
-	var unread []string
-	for _, team := range teams {
-		members, cached := a.teams.get(team)
-		if !cached {
-			unread = append(unread, team)
-		} else if slices.Contains(members, user) {
-			return true, nil
-		}
-	}
-	for _, team := range unread {
-		members, err := a.teamMembers(ctx, gh, team)
-		if err != nil {
-			return false, fmt.Errorf("teams for hold authorisation: %w", err)
-		}
-		if slices.Contains(members, user) {
-			return true, nil
-		}
-	}
-	return a.canWrite(ctx, gh, t, user)
 }
 
 // commandComment is a comment with commands, waiting for its reaction.
@@ -114,12 +82,13 @@ func (a *App) reactionFor(ctx context.Context, gh *github.Client, t prTarget, ru
 		return "+1", nil
 	}
 	user := p.comment.GetUser().GetLogin()
+	people := a.memberships(gh, t, readCached)
 	var ok bool
 	var err error
 	if rules == nil {
-		ok, err = a.canWrite(ctx, gh, t, user)
+		ok, err = people.canWrite(ctx, user)
 	} else {
-		ok, err = a.mayHold(ctx, gh, t, rules, user)
+		ok, err = people.mayHold(ctx, rules, user)
 	}
 	if err != nil {
 		return "", err

@@ -96,7 +96,8 @@ func (a *App) publishMerged(ctx context.Context, t prTarget) error {
 	if len(comms) == 0 {
 		return nil
 	}
-	facts, err := a.gatherFacts(ctx, gh, t, pol.rules, st, comms, false, now)
+	// Publishing rests on fresh team answers, like a green check.
+	facts, err := a.gatherFacts(ctx, gh, t, pol.rules, st, comms, false, now, readFresh)
 	if err != nil {
 		return err
 	}

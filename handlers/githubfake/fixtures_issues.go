@@ -23,13 +23,8 @@ func (s *Server) Comment(repoName string, number int, login, body string) (Comme
 func (s *Server) EditComment(repoName string, commentID int64, body string) Event {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	rp, ok := s.repoFor(repoName)
+	rp, c, ok := s.commentFor(repoName, commentID)
 	if !ok {
-		return Event{}
-	}
-	c, ok := rp.Comments[commentID]
-	if !ok {
-		s.fail("no comment %d in %s", commentID, repoName)
 		return Event{}
 	}
 	old := c.Body
@@ -38,6 +33,33 @@ func (s *Server) EditComment(repoName string, commentID int64, body string) Even
 		Action: "edited", Issue: s.renderIssue(rp, c.Issue), Comment: s.renderComment(rp, c),
 		Changes: map[string]any{"body": fromChange{From: old}}, envelope: s.envelopeFor(rp, nil, c.User),
 	})
+}
+
+// DeleteComment removes a comment, as its author would, and returns
+// issue_comment.deleted carrying the comment as it was.
+func (s *Server) DeleteComment(repoName string, commentID int64) Event {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rp, c, ok := s.commentFor(repoName, commentID)
+	if !ok {
+		return Event{}
+	}
+	ev := s.commentEvent(rp, c, "deleted")
+	delete(rp.Comments, commentID)
+	return ev
+}
+
+// commentFor finds a comment by id; the caller holds s.mu.
+func (s *Server) commentFor(repoName string, commentID int64) (*repo, *comment, bool) {
+	rp, ok := s.repoFor(repoName)
+	if !ok {
+		return nil, nil, false
+	}
+	c, ok := rp.Comments[commentID]
+	if !ok {
+		s.fail("no comment %d in %s", commentID, repoName)
+	}
+	return rp, c, ok
 }
 
 func (s *Server) issueFor(repoName string, number int) (*repo, *issue, bool) {

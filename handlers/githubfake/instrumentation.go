@@ -136,6 +136,10 @@ type Fault struct {
 	// the pull request) and then closes the connection before the answer:
 	// the client cannot know whether its request took effect.
 	LoseResponse bool
+	// Reached, when set, is closed as the first matching request arrives,
+	// before any Delay: a test can then change GitHub's state while a
+	// request it knows of is still being held.
+	Reached chan struct{}
 
 	used int
 }
@@ -168,6 +172,9 @@ func (s *Server) takeFault(method, path string) (Fault, bool) {
 			continue
 		}
 		f.used++
+		if f.used == 1 && f.Reached != nil {
+			close(f.Reached)
+		}
 		if f.Times > 0 && f.used >= f.Times {
 			s.faults = slices.Delete(s.faults, i, i+1)
 		}
