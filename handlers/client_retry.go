@@ -27,9 +27,11 @@ import (
 //     502, 503, 504, on 429 and rate-limit 403s, and on network errors.
 //   - POST (creates a comment, a check run, an issue…): only where GitHub
 //     rejected the request before doing anything, so a retry cannot create
-//     a duplicate: 429, rate-limit 403, 502 and 503, and connection errors
-//     that happened while dialling. Never on 500/504 or a broken
-//     connection after the request was sent.
+//     a duplicate: 429, rate-limit 403, and connection errors that
+//     happened while dialling. Never on a 5xx (a gateway answers 502 or
+//     503 just as well after the API acted) or a broken connection after
+//     the request was sent: the caller decides, and the publisher first
+//     looks for what the failed attempt may have created.
 //   - Never: other 4xx (a 404 or a permission 403 will not change), or a
 //     request whose body cannot be replayed.
 type RetryPolicy struct {
@@ -184,9 +186,8 @@ func (t *retryTransport) judge(ctx context.Context, method string, res *http.Res
 			return t.rateLimitVerdict(res, reason)
 		}
 		return retryVerdict{}
-	case code == http.StatusBadGateway, code == http.StatusServiceUnavailable:
-		return retryVerdict{retry: true, reason: retryServerError, wait: retryAfter(res.Header, t.now())}
-	case code == http.StatusInternalServerError, code == http.StatusGatewayTimeout:
+	case code == http.StatusInternalServerError, code == http.StatusBadGateway,
+		code == http.StatusServiceUnavailable, code == http.StatusGatewayTimeout:
 		if post {
 			return retryVerdict{}
 		}

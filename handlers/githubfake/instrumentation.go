@@ -134,7 +134,9 @@ type Fault struct {
 	Body string
 	// LoseResponse lets GitHub act on the request (create the issue, merge
 	// the pull request) and then closes the connection before the answer:
-	// the client cannot know whether its request took effect.
+	// the client cannot know whether its request took effect. With a
+	// Status, that status answers instead (a gateway error after GitHub
+	// acted).
 	LoseResponse bool
 	// Reached, when set, is closed as the first matching request arrives,
 	// before any Delay: a test can then change GitHub's state while a

@@ -114,12 +114,21 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		req.Counted = rec.status != http.StatusNotModified
 		s.setRateHeaders(rec.header, c, acc.metering && req.Counted)
 
+		if faulted && fault.LoseResponse && fault.Status != 0 {
+			req.Status = fault.Status // what the client saw
+		}
 		// Record before answering, so a test that got the response also
 		// finds the request in the log.
 		s.record(req)
 		if faulted && fault.LoseResponse {
-			// GitHub did the work; the answer never arrives.
-			loseConnection(w)
+			// GitHub did the work; the answer never arrives, or a gateway
+			// in front of it answers with an error instead.
+			if fault.Status != 0 {
+				writeFault(w, fault)
+			} else {
+				loseConnection(w)
+			}
+			return
 		}
 		for k, v := range rec.header {
 			w.Header()[k] = v
@@ -238,6 +247,12 @@ func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, req Request,
 	}
 	req.Status, req.Counted = f.Status, true
 	s.record(req)
+	writeFault(w, f)
+	return true
+}
+
+// writeFault answers with the fault's status, headers and body.
+func writeFault(w http.ResponseWriter, f Fault) {
 	if f.RetryAfter > 0 {
 		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(f.RetryAfter.Seconds()))))
 	}
@@ -245,7 +260,7 @@ func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, req Request,
 		w.Header().Set("Content-Type", "application/json; charset=utf-8")
 		w.WriteHeader(f.Status)
 		_, _ = w.Write([]byte(f.Body))
-		return true
+		return
 	}
 	switch {
 	case f.Status == http.StatusTooManyRequests || (f.Status == http.StatusForbidden && f.RetryAfter > 0):
@@ -259,7 +274,6 @@ func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, req Request,
 	default:
 		writeError(w, f.Status, http.StatusText(f.Status))
 	}
-	return true
 }
 
 // loseConnection closes the client's connection without an answer.

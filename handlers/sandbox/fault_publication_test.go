@@ -24,6 +24,7 @@ func TestGitHubFaultsWhilePublishing(t *testing.T) {
 		rideOut bool
 	}{
 		{"one 502 creating the announcement", githubfake.Fault{Method: "POST", PathPrefix: announceIssues, Status: 502, Times: 1}, true},
+		{"a 502 after GitHub created the announcement", githubfake.Fault{Method: "POST", PathPrefix: announceIssues, Status: 502, LoseResponse: true, Times: 1}, true},
 		{"a secondary rate limit creating the announcement", githubfake.Fault{Method: "POST", PathPrefix: announceIssues, Status: 403, RetryAfter: time.Second, Times: 1}, true},
 		{"reset connections creating the announcement", githubfake.Fault{Method: "POST", PathPrefix: announceIssues, Reset: true}, false},
 		{"500 creating the announcement", githubfake.Fault{Method: "POST", PathPrefix: announceIssues, Status: 500}, false},
