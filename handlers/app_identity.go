@@ -2,9 +2,8 @@ package handlers
 
 import (
 	"context"
+	"fmt"
 	"sync"
-
-	"github.com/rs/zerolog"
 )
 
 // identity is the app's own bot login: what GitHub shows as the author of
@@ -22,23 +21,27 @@ func (id *identity) known() string {
 	return id.login
 }
 
-// ownLogin returns the app's bot login, asking GitHub once. It returns ""
-// when GitHub cannot be asked; callers must then fall back to something
-// safe (an issue by any bot, not by anyone).
-func (a *App) ownLogin(ctx context.Context) string {
-	a.self.mu.Lock()
-	defer a.self.mu.Unlock()
-	if a.self.login != "" {
-		return a.self.login
+// ownLogin returns the app's bot login, asking GitHub until it has an
+// answer. The lock is not held while asking: a slow GitHub must not stall
+// every publication behind one lookup; two lookups at once get the same
+// answer.
+func (a *App) ownLogin(ctx context.Context) (string, error) {
+	if login := a.self.known(); login != "" {
+		return login, nil
 	}
 	client, err := a.clients.NewAppClient()
-	if err == nil {
-		app, _, getErr := client.Apps.Get(ctx, "")
-		if err = getErr; err == nil && app.GetSlug() != "" {
-			a.self.login = app.GetSlug() + "[bot]"
-			return a.self.login
-		}
+	if err != nil {
+		return "", fmt.Errorf("look up the app's own login: %w", err)
 	}
-	zerolog.Ctx(ctx).Warn().Err(err).Msg("could not look up the app's own login; trusting any bot's announcement issue")
-	return ""
+	app, _, err := client.Apps.Get(ctx, "")
+	if err != nil {
+		return "", fmt.Errorf("look up the app's own login: %w", err)
+	}
+	if app.GetSlug() == "" {
+		return "", fmt.Errorf("look up the app's own login: GET /app returned no slug")
+	}
+	a.self.mu.Lock()
+	defer a.self.mu.Unlock()
+	a.self.login = app.GetSlug() + "[bot]"
+	return a.self.login, nil
 }

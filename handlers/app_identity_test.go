@@ -32,12 +32,12 @@ func TestOwnLoginIsLookedUpOnce(t *testing.T) {
 	ctx := context.Background()
 
 	gh.InjectFault(githubfake.Fault{Method: "GET", PathPrefix: "/app", Status: 500, Times: 1})
-	if got := app.ownLogin(ctx); got != "" {
-		t.Errorf("with GitHub failing, ownLogin = %q, want none", got)
+	if got, err := app.ownLogin(ctx); got != "" || err == nil {
+		t.Errorf("with GitHub failing, ownLogin = %q, %v; want none and an error", got, err)
 	}
 	for i := 0; i < 3; i++ {
-		if got := app.ownLogin(ctx); got != "commsgate-test[bot]" {
-			t.Fatalf("ownLogin = %q, want commsgate-test[bot]", got)
+		if got, err := app.ownLogin(ctx); got != "commsgate-test[bot]" || err != nil {
+			t.Fatalf("ownLogin = %q, %v; want commsgate-test[bot]", got, err)
 		}
 	}
 	if n := gh.Count("GET", "/app"); n != 2 {

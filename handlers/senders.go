@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/google/go-github/v62/github"
+	"github.com/rs/zerolog"
 
 	"github.com/commsgate/commsgate/config"
 	"github.com/commsgate/commsgate/handlers/publish"
@@ -38,7 +39,13 @@ func (a *App) senderFor(ctx context.Context, gh *github.Client, target policy.Ta
 		if !ok {
 			return nil, fmt.Errorf("target %s: repo %q is not owner/name", target.Name, target.Repo)
 		}
-		return &publish.IssueSender{Target: target.Name, Client: gh, Owner: owner, Repo: repo, Labels: target.Labels, Author: a.ownLogin(ctx)}, nil
+		author, err := a.ownLogin(ctx)
+		if err != nil {
+			// A first send does not need it; asking whether an earlier
+			// attempt got through does, and then fails (to be retried).
+			zerolog.Ctx(ctx).Warn().Err(err).Str("target", target.Name).Msg("own login unknown: an interrupted send cannot be checked until GitHub answers")
+		}
+		return &publish.IssueSender{Target: target.Name, Client: gh, Owner: owner, Repo: repo, Labels: target.Labels, Author: author}, nil
 	case policy.TargetEmail:
 		if err := need(config.SecretSMTP); err != nil {
 			return nil, err

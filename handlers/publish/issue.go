@@ -21,8 +21,9 @@ type IssueSender struct {
 	Owner, Repo string
 	Labels      []string
 	// Author is the login the client writes as ("commsgate[bot]"). Delivered
-	// trusts only issues and comments it wrote; when empty, only ones a
-	// GitHub App wrote. Anyone may open an issue quoting a delivery marker.
+	// trusts only issues and comments it wrote, since anyone (another
+	// app's bot included) may open an issue quoting a delivery marker;
+	// when it is unknown, Delivered cannot tell and says so.
 	Author string
 }
 

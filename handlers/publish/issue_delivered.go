@@ -24,6 +24,12 @@ func (s *IssueSender) Delivered(ctx context.Context, n Notice) (Receipt, bool, e
 	if s.Client == nil {
 		return Receipt{}, false, sendError(s.Target, false, fmt.Errorf("no GitHub client configured"))
 	}
+	if s.Author == "" {
+		// Not knowing our own login, any answer could be a guess that loses
+		// the announcement (someone else's issue taken for ours) or
+		// doubles it; asking again later is the safe choice.
+		return Receipt{}, false, sendError(s.Target, true, fmt.Errorf("cannot tell commsgate's own issues from others': its login is not known yet"))
+	}
 	marker := strings.TrimSpace(s.marker(n))
 	if number, ok := s.previousIssue(n); ok {
 		found, err := s.commented(ctx, number, marker)
@@ -77,9 +83,6 @@ func (s *IssueSender) commented(ctx context.Context, number int, marker string) 
 // ends with the marker, as every body and comment Send writes does: a
 // notice quoting a marker in its text does not count.
 func (s *IssueSender) wrote(author *github.User, body, marker string) bool {
-	ours := author.GetType() == "Bot"
-	if s.Author != "" {
-		ours = strings.EqualFold(author.GetLogin(), s.Author)
-	}
-	return ours && strings.HasSuffix(strings.TrimSpace(body), marker)
+	return s.Author != "" && strings.EqualFold(author.GetLogin(), s.Author) &&
+		strings.HasSuffix(strings.TrimSpace(body), marker)
 }
