@@ -50,7 +50,9 @@ type App struct {
 	perms   *ttlCache[string]
 	// absent maps "owner/repo" to the default branch commit at which the
 	// repository had no policy file.
-	absent   *ttlCache[string]
+	absent *ttlCache[string]
+	// parsed maps a policy file's blob SHA to its parsed rules.
+	parsed   *ttlCache[repoPolicy]
 	coalesce *coalescer
 	observer EvaluationObserver
 	self     *identity
@@ -82,6 +84,7 @@ func NewApp(clients githubapp.ClientCreator, opts AppOptions) *App {
 		teams:    newTTLCache[[]string](opts.TeamTTL, 4096, opts.Now),
 		perms:    newTTLCache[string](opts.TeamTTL, 16384, opts.Now),
 		absent:   newTTLCache[string](24*time.Hour, 16384, opts.Now),
+		parsed:   newTTLCache[repoPolicy](24*time.Hour, 256, opts.Now),
 		coalesce: newCoalescer(),
 		observer: opts.Observer,
 		self:     &identity{login: opts.BotLogin},

@@ -23,18 +23,21 @@ func (h *commentHandler) Handles() []string { return []string{"issue_comment"} }
 // command, editing a command away or deleting one changes what the holds
 // replay, so those are evaluated too.
 func (h *commentHandler) Handle(ctx context.Context, eventType, deliveryID string, payload []byte) error {
-	var event github.IssueCommentEvent
-	if err := json.Unmarshal(payload, &event); err != nil {
+	var peek commentPeek
+	if err := json.Unmarshal(payload, &peek); err != nil {
 		return fmt.Errorf("parse issue_comment payload: %w", err)
 	}
-	action := event.GetAction()
+	action := peek.Action
 	if action != "created" && action != "edited" && action != "deleted" {
 		return nil
 	}
-	cmds := policy.ParseCommands(event.GetComment().GetBody())
-	before := policy.ParseCommands(event.GetChanges().GetBody().GetFrom())
-	if len(cmds) == 0 && len(before) == 0 {
+	cmds := policy.ParseCommands(peek.Comment.Body)
+	if len(cmds) == 0 && len(policy.ParseCommands(peek.Changes.Body.From)) == 0 {
 		return nil
+	}
+	var event github.IssueCommentEvent
+	if err := json.Unmarshal(payload, &event); err != nil {
+		return fmt.Errorf("parse issue_comment payload: %w", err)
 	}
 	if event.Issue == nil {
 		return ignoreIncomplete(ctx, action, "issue")
@@ -61,6 +64,22 @@ func (h *commentHandler) Handle(ctx context.Context, eventType, deliveryID strin
 		opts.Template = opts.Template || (action != "deleted" && c.Name == policy.CommandRecheck)
 	}
 	return h.app.Evaluate(ctx, t, opts)
+}
+
+// commentPeek is the part of an issue_comment payload that says whether
+// the event matters at all. Most comments are conversation; decoding the
+// whole payload (issue, repository, users) only to drop them was most of
+// their cost.
+type commentPeek struct {
+	Action  string `json:"action"`
+	Comment struct {
+		Body string `json:"body"`
+	} `json:"comment"`
+	Changes struct {
+		Body struct {
+			From string `json:"from"`
+		} `json:"body"`
+	} `json:"changes"`
 }
 
 // isOwnOrBot reports whether an event was caused by commsgate itself or by

@@ -29,7 +29,7 @@ func (p repoPolicy) broken() bool {
 // loadPolicy reads .github/commsgate.yml from the default branch: never
 // from the PR's head or base, so a PR (or a retargeted PR) can never
 // change the policy that judges it.
-func loadPolicy(ctx context.Context, gh *github.Client, t prTarget) (repoPolicy, string, error) {
+func (a *App) loadPolicy(ctx context.Context, gh *github.Client, t prTarget) (repoPolicy, string, error) {
 	branch := t.DefaultBranch
 	if branch == "" {
 		repo, _, err := gh.Repositories.Get(ctx, t.Owner, t.Repo)
@@ -53,8 +53,26 @@ func loadPolicy(ctx context.Context, gh *github.Client, t prTarget) (repoPolicy,
 	if err != nil {
 		return repoPolicy{}, branch, fmt.Errorf("decode %s@%s: %w", PolicyPath, branch, err)
 	}
+	return a.parsePolicy(file.GetSHA(), content), branch, nil
+}
+
+// parsePolicy parses the policy file, reusing the result for content seen
+// before: every event reads the policy (a free 304 when unchanged), and
+// parsing it again each time was the largest CPU cost of an evaluation.
+// The key is the file's git blob SHA, so equal keys mean equal content;
+// the parsed rules are never modified after parsing.
+func (a *App) parsePolicy(blobSHA, content string) repoPolicy {
+	if blobSHA != "" {
+		if pol, ok := a.parsed.get(blobSHA); ok {
+			return pol
+		}
+	}
 	rules, findings := config.ParseRepoPolicy(PolicyPath, []byte(content))
-	return repoPolicy{found: true, rules: rules, findings: findings}, branch, nil
+	pol := repoPolicy{found: true, rules: rules, findings: findings}
+	if blobSHA != "" {
+		a.parsed.put(blobSHA, pol)
+	}
+	return pol
 }
 
 // policyFor is loadPolicy for events: a repository without a policy file
@@ -73,7 +91,7 @@ func (a *App) policyFor(ctx context.Context, gh *github.Client, t prTarget) (rep
 			a.absent.drop(key)
 		}
 	}
-	pol, branch, err := loadPolicy(ctx, gh, t)
+	pol, branch, err := a.loadPolicy(ctx, gh, t)
 	if err != nil || pol.found {
 		return pol, branch, err
 	}
@@ -86,7 +104,7 @@ func (a *App) policyFor(ctx context.Context, gh *github.Client, t prTarget) (rep
 	}
 	at := t
 	at.DefaultBranch = head
-	if again, _, err := loadPolicy(ctx, gh, at); err == nil && !again.found {
+	if again, _, err := a.loadPolicy(ctx, gh, at); err == nil && !again.found {
 		a.absent.put(key, head)
 	}
 	return pol, branch, nil

@@ -50,7 +50,7 @@ func (a *App) publishMerged(ctx context.Context, t prTarget) error {
 	if err != nil {
 		return fmt.Errorf("installation client %d: %w", t.InstallationID, err)
 	}
-	pol, branch, err := loadPolicy(ctx, gh, t)
+	pol, branch, err := a.loadPolicy(ctx, gh, t)
 	if err != nil {
 		return err
 	}

@@ -93,6 +93,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "commsgate bench: %v\n", err)
 		return 2
 	}
+	tuneGC() // as serve does: the figures are the server's
 	report, err := runBenchmark(ctx, opts, stderr)
 	if err != nil {
 		fmt.Fprintf(stderr, "commsgate bench: %v\n", err)
@@ -119,6 +120,7 @@ func runBenchmark(ctx context.Context, opts benchOptions, progress io.Writer) (*
 	d := newBenchDriver(sb, srv)
 	defer d.close()
 	report := &benchReport{Options: opts, Machine: describeMachine()}
+	report.Machine.GCPercent = gcPercent()
 
 	fmt.Fprintln(progress, "bench: measuring the GitHub requests each event costs")
 	prs, costs, err := d.measureCosts(ctx, opts.PRs)

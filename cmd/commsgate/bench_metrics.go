@@ -142,6 +142,7 @@ func liveHeap() uint64 {
 type machine struct {
 	CPUs      int
 	CPUModel  string
+	GCPercent int
 	GoVersion string
 	OS        string
 }

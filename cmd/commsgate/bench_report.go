@@ -30,7 +30,7 @@ type goal struct {
 func (r *benchReport) print(w io.Writer) {
 	o, m := r.Options, r.Machine
 	fmt.Fprintf(w, "commsgate bench: %d PRs, %d workers, queue %d, GitHub latency %s during load\n", o.PRs, o.Workers, o.QueueSize, o.Latency)
-	fmt.Fprintf(w, "machine: %d CPUs, %s, %s %s (server, fake GitHub and load driver in one process; server logs at info, discarded)\n\n", m.CPUs, m.CPUModel, m.GoVersion, m.OS)
+	fmt.Fprintf(w, "machine: %d CPUs, %s, %s %s, GOGC %d (server, fake GitHub and load driver in one process; server logs at info, discarded)\n\n", m.CPUs, m.CPUModel, m.GoVersion, m.OS, m.GCPercent)
 
 	fmt.Fprintln(w, "GitHub requests per event (one event on a quiet server; 304 = ETag revalidation, free)")
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)

@@ -38,6 +38,7 @@ func appOptions(d handlers.ServerDeps) handlers.AppOptions {
 
 // runServe is `commsgate serve`.
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	tuneGC()
 	fset := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fset.SetOutput(stderr)
 	fset.Usage = func() { fmt.Fprint(stderr, serveUsage) }
