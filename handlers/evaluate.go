@@ -125,7 +125,7 @@ func (a *App) evaluatePass(ctx context.Context, gh *github.Client, t prTarget, o
 	checks.prefetch(ctx)
 
 	now := a.now()
-	facts, decision, err := a.decide(ctx, gh, t, pol.rules, st, comms, policyChanged, now)
+	facts, decision, people, err := a.decide(ctx, gh, t, pol.rules, st, comms, policyChanged, now)
 	if err != nil {
 		// Never leave a green check standing on state we could not read.
 		if postErr := checks.evaluationError(ctx, err); postErr != nil {
@@ -148,8 +148,11 @@ func (a *App) evaluatePass(ctx context.Context, gh *github.Client, t prTarget, o
 		// A green result must not outlive a change request, /hold or
 		// membership change that arrived while this pass was reading;
 		// nor may it merge on one.
-		moved, err := a.stateMoved(ctx, gh, t, st, facts.TeamMembers)
+		moved, err := a.stateMoved(ctx, gh, t, st, people)
 		if err != nil {
+			// Unconfirmed is unproven: the green check just written must
+			// not stand on it.
+			a.replaceApproval(ctx, gh, t, head, evaluationErrorResult(err))
 			return res, err
 		}
 		if moved {
@@ -173,24 +176,30 @@ func (a *App) evaluatePass(ctx context.Context, gh *github.Client, t prTarget, o
 	return res, nil
 }
 
-// decide gathers the facts and evaluates them. A decision that would turn
+// decide gathers the facts and evaluates them, and returns the team and
+// permission answers the decision used. A decision that would turn
 // the check green on cached team or permission answers is made again on
 // answers read fresh from GitHub: the membership event that emptied
 // this process's cache entry may have reached another replica instead.
-func (a *App) decide(ctx context.Context, gh *github.Client, t prTarget, rules *policy.Rules, st prState, comms []commFile, policyChanged bool, now time.Time) (evaluationFacts, policy.Decision, error) {
-	facts, err := a.gatherFacts(ctx, gh, t, rules, st, comms, policyChanged, now, readCached)
+func (a *App) decide(ctx context.Context, gh *github.Client, t prTarget, rules *policy.Rules, st prState, comms []commFile, policyChanged bool, now time.Time) (evaluationFacts, policy.Decision, *memberships, error) {
+	people := a.memberships(gh, t, readCached)
+	facts, err := a.gatherFacts(ctx, gh, t, rules, st, comms, policyChanged, now, people)
 	if err != nil {
-		return facts, policy.Decision{}, err
+		return facts, policy.Decision{}, nil, err
 	}
 	decision := policy.Evaluate(facts.Facts)
-	if !decision.Satisfied() || !facts.fromCache {
-		return facts, decision, nil
+	if !decision.Satisfied() || !people.usedCache() {
+		return facts, decision, people, nil
 	}
-	if err := a.readPeople(ctx, a.memberships(gh, t, readFresh), &facts, st.comments); err != nil {
-		return facts, policy.Decision{}, fmt.Errorf("confirm team members before approving: %w", err)
+	people = a.memberships(gh, t, readFresh)
+	if err := a.readPeople(ctx, people, &facts, st.comments); err != nil {
+		return facts, policy.Decision{}, nil, fmt.Errorf("confirm team members before approving: %w", err)
 	}
-	return facts, policy.Evaluate(facts.Facts), nil
+	return facts, policy.Evaluate(facts.Facts), people, nil
 }
+
+// takeBackTimeout bounds the write that takes a green check back.
+const takeBackTimeout = 10 * time.Second
 
 // replaceApproval writes result as a new approval check run on head
 // without listing the existing ones first: it is how a green check that
@@ -199,6 +208,10 @@ func (a *App) replaceApproval(ctx context.Context, gh *github.Client, t prTarget
 	if head == "" {
 		return
 	}
+	// Even when the evaluation itself was cancelled (a shutdown draining
+	// the queue): a green check must not outlive the reason to take it back.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), takeBackTimeout)
+	defer cancel()
 	if err := newCheckPoster(gh, t, head).create(ctx, result); err != nil {
 		zerolog.Ctx(ctx).Error().Err(err).Str("head_sha", head).Msg("could not take back the green approval check")
 		return
@@ -239,14 +252,11 @@ type evaluationFacts struct {
 	// Ignored are commands from people who may not use them; the approval
 	// check names them so nobody believes their /hold is in force.
 	Ignored []policy.IgnoredCommand
-	// fromCache says a team or permission answer came from the
-	// per-process cache rather than from GitHub.
-	fromCache bool
 }
 
 // gatherFacts reads the communications, the staleness of approvals, the
 // teams and the command authors' rights, in parallel where independent.
-func (a *App) gatherFacts(ctx context.Context, gh *github.Client, t prTarget, rules *policy.Rules, st prState, comms []commFile, policyChanged bool, now time.Time, mode readMode) (evaluationFacts, error) {
+func (a *App) gatherFacts(ctx context.Context, gh *github.Client, t prTarget, rules *policy.Rules, st prState, comms []commFile, policyChanged bool, now time.Time, people *memberships) (evaluationFacts, error) {
 	head := st.pr.GetHead().GetSHA()
 	reviews := convertReviews(st.reviews)
 	changedSince, err := a.readContents(ctx, gh, t, head, comms, approvedCommits(reviews))
@@ -279,11 +289,9 @@ func (a *App) gatherFacts(ctx context.Context, gh *github.Client, t prTarget, ru
 		CommsChangedSince: changedSince,
 		Now:               now,
 	}}
-	people := a.memberships(gh, t, mode)
 	if err := a.readPeople(ctx, people, &facts, st.comments); err != nil {
 		return evaluationFacts{}, err
 	}
-	facts.fromCache = people.usedCache()
 	return facts, nil
 }
 

@@ -5,9 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
-	"slices"
 	"strings"
-	"sync"
 
 	"github.com/google/go-github/v62/github"
 	"golang.org/x/sync/errgroup"
@@ -26,9 +24,9 @@ var errStateMoved = errors.New("reviews, commands or teams changed while evaluat
 // from keeping one worker busy.
 const maxStateMoves = 3
 
-// stateMoved re-reads the reviews, comments and the teams the decision
-// counted after a green result was written, and reports whether anything
-// the decision rests on differs.
+// stateMoved re-reads the reviews, comments, and every team and
+// permission answer the decision used after a green result was written,
+// and reports whether anything the decision rests on differs.
 //
 // Why after, not before: several replicas (or a slow evaluation and a
 // quick one) may evaluate the same PR at once, and GitHub offers no
@@ -39,11 +37,9 @@ const maxStateMoves = 3
 // own write lands after ours. An evaluation that sees the state moved
 // starts over. Unchanged lists come back as 304s, which cost no rate
 // limit.
-func (a *App) stateMoved(ctx context.Context, gh *github.Client, t prTarget, before prState, teams map[string][]string) (bool, error) {
+func (a *App) stateMoved(ctx context.Context, gh *github.Client, t prTarget, before prState, people *memberships) (bool, error) {
 	var after prState
-	people := a.memberships(gh, t, readFresh)
-	var mu sync.Mutex
-	teamsMoved := false
+	var peopleMoved bool
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error {
 		var err error
@@ -55,33 +51,17 @@ func (a *App) stateMoved(ctx context.Context, gh *github.Client, t prTarget, bef
 		after.comments, err = listComments(gctx, gh, t)
 		return err
 	})
-	for team, counted := range teams {
-		g.Go(func() error {
-			now, err := people.teamMembers(gctx, team)
-			if err != nil {
-				return err
-			}
-			if !sameMembers(counted, now) {
-				mu.Lock()
-				teamsMoved = true
-				mu.Unlock()
-			}
-			return nil
-		})
-	}
+	g.Go(func() error {
+		var err error
+		peopleMoved, err = people.moved(gctx)
+		return err
+	})
 	if err := g.Wait(); err != nil {
-		return false, fmt.Errorf("re-read reviews, comments and teams: %w", err)
+		return false, fmt.Errorf("re-read reviews, comments, teams and permissions: %w", err)
 	}
-	return teamsMoved ||
+	return peopleMoved ||
 		reviewsFingerprint(before.reviews) != reviewsFingerprint(after.reviews) ||
 		a.commandsFingerprint(before.comments) != a.commandsFingerprint(after.comments), nil
-}
-
-func sameMembers(a, b []string) bool {
-	a, b = slices.Clone(a), slices.Clone(b)
-	slices.Sort(a)
-	slices.Sort(b)
-	return slices.Equal(a, b)
 }
 
 // reviewsFingerprint covers everything of a review the decision reads: a

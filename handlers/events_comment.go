@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/google/go-github/v62/github"
 	"github.com/palantir/go-githubapp/githubapp"
@@ -56,8 +57,11 @@ func (h *commentHandler) Handle(ctx context.Context, eventType, deliveryID strin
 	t := targetOf(installationID, event.GetRepo(), number)
 
 	opts := evalOptions{Reason: "issue_comment." + action}
-	if action != "deleted" && len(cmds) > 0 {
-		// A command the author can see was read: it gets its reaction.
+	// A command its author can see was read gets its reaction; not one
+	// that someone else edited into their comment, which would look like
+	// the author's own word confirmed.
+	byAuthor := strings.EqualFold(event.GetSender().GetLogin(), event.GetComment().GetUser().GetLogin())
+	if action != "deleted" && len(cmds) > 0 && byAuthor {
 		opts.acknowledge = []commandComment{{comment: event.GetComment(), commands: cmds}}
 	}
 	for _, c := range cmds {

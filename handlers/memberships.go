@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -68,6 +69,7 @@ func (m *memberships) cachedTeam(team string) ([]string, bool) {
 	if ok {
 		m.mu.Lock()
 		m.cached = true
+		m.teams[team] = members
 		m.mu.Unlock()
 	}
 	return members, ok
@@ -136,33 +138,93 @@ func (m *memberships) loadTeams(ctx context.Context, teams []string) (map[string
 // canWrite reports whether user has write (or higher) permission on the
 // repository.
 func (m *memberships) canWrite(ctx context.Context, user string) (bool, error) {
+	perm, err := m.permission(ctx, user)
+	if err != nil {
+		return false, err
+	}
+	return perm == "admin" || perm == "write" || perm == "maintain", nil
+}
+
+// permission returns user's permission level on the repository ("admin",
+// "write", "read", "none", …).
+func (m *memberships) permission(ctx context.Context, user string) (string, error) {
 	key := m.t.Owner + "/" + m.t.Repo + ":" + user
 	m.mu.Lock()
-	perm, ok := m.perms[key]
+	perm, ok := m.perms[user]
 	m.mu.Unlock()
-	if !ok && m.mode == readCached {
+	if ok {
+		return perm, nil
+	}
+	if m.mode == readCached {
 		if perm, ok = m.app.perms.get(key); ok {
 			m.mu.Lock()
 			m.cached = true
+			m.perms[user] = perm
 			m.mu.Unlock()
+			return perm, nil
 		}
 	}
-	if !ok {
-		level, _, err := m.gh.Repositories.GetPermissionLevel(ctx, m.t.Owner, m.t.Repo, user)
-		switch {
-		case isNotFound(err):
-			perm = "none"
-		case err != nil:
-			return false, fmt.Errorf("permission of %s: %w", user, err)
-		default:
-			perm = level.GetPermission()
-		}
-		m.app.perms.put(key, perm)
-		m.mu.Lock()
-		m.perms[key] = perm
-		m.mu.Unlock()
+	level, _, err := m.gh.Repositories.GetPermissionLevel(ctx, m.t.Owner, m.t.Repo, user)
+	switch {
+	case isNotFound(err):
+		perm = "none"
+	case err != nil:
+		return "", fmt.Errorf("permission of %s: %w", user, err)
+	default:
+		perm = level.GetPermission()
 	}
-	return perm == "admin" || perm == "write" || perm == "maintain", nil
+	m.app.perms.put(key, perm)
+	m.mu.Lock()
+	m.perms[user] = perm
+	m.mu.Unlock()
+	return perm, nil
+}
+
+// moved re-reads, fresh from GitHub, every team and permission answer m
+// gave, and reports whether any differs now. A decision rests on all of
+// them: the teams it counted for stages, and those (and the write
+// permissions) that decided whose /hold and /unhold apply.
+func (m *memberships) moved(ctx context.Context) (bool, error) {
+	m.mu.Lock()
+	teams, perms := maps.Clone(m.teams), maps.Clone(m.perms)
+	m.mu.Unlock()
+	fresh := m.app.memberships(m.gh, m.t, readFresh)
+	var mu sync.Mutex
+	moved := false
+	differs := func(changed bool) {
+		if changed {
+			mu.Lock()
+			moved = true
+			mu.Unlock()
+		}
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(8)
+	for team, before := range teams {
+		g.Go(func() error {
+			now, err := fresh.teamMembers(gctx, team)
+			differs(err == nil && !sameMembers(before, now))
+			return err
+		})
+	}
+	for user, before := range perms {
+		g.Go(func() error {
+			now, err := fresh.permission(gctx, user)
+			differs(err == nil && now != before)
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return false, err
+	}
+	return moved, nil
+}
+
+func sameMembers(a, b []string) bool {
+	a, b = slices.Clone(a), slices.Clone(b)
+	slices.Sort(a)
+	slices.Sort(b)
+	return slices.Equal(a, b)
 }
 
 // mayHold: members of any configured group or SIG leads team, or anyone

@@ -97,7 +97,7 @@ func (a *App) publishMerged(ctx context.Context, t prTarget) error {
 		return nil
 	}
 	// Publishing rests on fresh team answers, like a green check.
-	facts, err := a.gatherFacts(ctx, gh, t, pol.rules, st, comms, false, now, readFresh)
+	facts, err := a.gatherFacts(ctx, gh, t, pol.rules, st, comms, false, now, a.memberships(gh, t, readFresh))
 	if err != nil {
 		return err
 	}

@@ -19,19 +19,31 @@ func (s *Server) Comment(repoName string, number int, login, body string) (Comme
 	return snapComment(c), s.commentEvent(rp, c, "created")
 }
 
-// EditComment changes a comment's body and returns issue_comment.edited.
+// EditComment changes a comment's body, as its author would, and returns
+// issue_comment.edited.
 func (s *Server) EditComment(repoName string, commentID int64, body string) Event {
+	return s.EditCommentAs(repoName, commentID, "", body)
+}
+
+// EditCommentAs changes a comment's body as login (a maintainer may edit
+// anyone's comment; "" is the author) and returns issue_comment.edited
+// with login as its sender.
+func (s *Server) EditCommentAs(repoName string, commentID int64, login, body string) Event {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	rp, c, ok := s.commentFor(repoName, commentID)
 	if !ok {
 		return Event{}
 	}
+	editor := c.User
+	if login != "" {
+		editor = s.st.userFor(login)
+	}
 	old := c.Body
 	c.Body, c.Updated = body, s.now()
 	return event("issue_comment", "edited", commentPayload{
 		Action: "edited", Issue: s.renderIssue(rp, c.Issue), Comment: s.renderComment(rp, c),
-		Changes: map[string]any{"body": fromChange{From: old}}, envelope: s.envelopeFor(rp, nil, c.User),
+		Changes: map[string]any{"body": fromChange{From: old}}, envelope: s.envelopeFor(rp, nil, editor),
 	})
 }
 

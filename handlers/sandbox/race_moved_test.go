@@ -1,6 +1,7 @@
 package sandbox_test
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -35,30 +36,47 @@ func waitIdle(t *testing.T, sb *sandbox.Sandbox) {
 	(&servers{pending: []func() int64{sb.Server.Pending}, sb: sb}).waitIdle(t, ctxFor(t))
 }
 
-// TestStaleGreenIsWithdrawnWhenTheRetryFails: Sky puts a hold while the
-// green check is being written; commsgate notices the new command after
-// its write and evaluates again, but that evaluation cannot list the
-// head's check runs. The green check written on facts that no longer hold
-// must not stay: nobody would be told about the hold, and anyone could
-// merge.
-func TestStaleGreenIsWithdrawnWhenTheRetryFails(t *testing.T) {
-	sb, logs := startLogged(t, sandbox.Options{})
-	pr := oneApprovalShort(t, sb)
-	head := sb.GitHub.PullRequest(sandbox.CommsRepo, pr.Number).HeadSHA
-
-	holdGreenWrite(t, sb, pr)
-	sb.GitHub.Comment(sandbox.CommsRepo, pr.Number, "sky", "/hold the vendors are not ready") // its webhook is lost
-	sb.GitHub.InjectFault(githubfake.Fault{Method: "GET", PathPrefix: "/repos/example/comms/commits/" + head + "/check-runs", Status: 422})
-	waitIdle(t, sb)
-
-	run := approval(t, sb, pr)
-	if !blocksMerge(run) {
-		t.Fatalf("the green check stayed on a notice Sky put on hold: %s/%s %q", run.Status, run.Conclusion, run.Title)
+// TestUnconfirmedGreenIsTakenBack: Sky puts a hold while the green check
+// is being written, and its webhook is lost, so nothing else would correct
+// the check. Whether commsgate cannot re-read what its green rests on, or
+// notices the new command and then cannot evaluate again, the green check
+// is unproven: it must not stand, nobody would be told about the hold, and
+// anyone could merge.
+func TestUnconfirmedGreenIsTakenBack(t *testing.T) {
+	tests := []struct {
+		name string
+		// fault returns what GitHub fails after the green write.
+		fault func(pr githubfake.PR, head string) githubfake.Fault
+		log   string
+	}{
+		{"the re-read after writing fails", func(pr githubfake.PR, _ string) githubfake.Fault {
+			return githubfake.Fault{Method: "GET", PathPrefix: fmt.Sprintf("/repos/example/comms/issues/%d/comments", pr.Number), Status: 503}
+		}, "took back the green approval check"},
+		{"the evaluation after the move fails", func(_ githubfake.PR, head string) githubfake.Fault {
+			return githubfake.Fault{Method: "GET", PathPrefix: "/repos/example/comms/commits/" + head + "/check-runs", Status: 422}
+		}, "changed while evaluating"},
 	}
-	logs.requireLog(t, "why the approval was withdrawn", "changed while evaluating")
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			sb, logs := startLogged(t, sandbox.Options{})
+			pr := oneApprovalShort(t, sb)
+			head := sb.GitHub.PullRequest(sandbox.CommsRepo, pr.Number).HeadSHA
 
-	recoverAndSweep(t, sb)
-	requireState(t, approval(t, sb, pr), "completed", "failure", "@sky", "the vendors are not ready")
+			holdGreenWrite(t, sb, pr)
+			sb.GitHub.Comment(sandbox.CommsRepo, pr.Number, "sky", "/hold the vendors are not ready") // its webhook is lost
+			sb.GitHub.InjectFault(tt.fault(pr, head))
+			waitIdle(t, sb)
+
+			run := approval(t, sb, pr)
+			if !blocksMerge(run) {
+				t.Fatalf("the green check stayed on a notice Sky put on hold: %s/%s %q", run.Status, run.Conclusion, run.Title)
+			}
+			logs.requireLog(t, "why the approval was taken back", tt.log)
+
+			recoverAndSweep(t, sb)
+			requireState(t, approval(t, sb, pr), "completed", "failure", "@sky", "the vendors are not ready")
+		})
+	}
 }
 
 // TestConversationDoesNotRestartAnEvaluation: comments without commands
@@ -95,4 +113,26 @@ func TestCommentEditedIntoAHoldTakesEffect(t *testing.T) {
 
 	send(t, sb, sb.GitHub.DeleteComment(sandbox.CommsRepo, c.ID))
 	requireState(t, approval(t, sb, pr), "in_progress", "", "SCHEDULED")
+}
+
+// TestCommandEditedInBySomeoneElseIsNotConfirmedAsTheAuthors: a maintainer
+// may edit anyone's comment. The command then applies (the conversation
+// is what GitHub shows), but commsgate does not put a +1 under it as if
+// its author had written it.
+func TestCommandEditedInBySomeoneElseIsNotConfirmedAsTheAuthors(t *testing.T) {
+	sb := start(t, sandbox.Options{})
+	pr := openNotice(t, sb, validNotice())
+	approveThrough(t, sb, pr)
+
+	c := say(t, sb, pr, "carla", "Looks good to me.")
+	send(t, sb, sb.GitHub.EditCommentAs(sandbox.CommsRepo, c.ID, sandbox.Author, "/hold waiting for the keynote"))
+	requireState(t, approval(t, sb, pr), "completed", "failure", "@carla", "waiting for the keynote")
+	if got := reactions(sb, c); got != "" {
+		t.Fatalf("a command someone else wrote into Carla's comment was acknowledged as hers: %q", got)
+	}
+
+	send(t, sb, sb.GitHub.EditComment(sandbox.CommsRepo, c.ID, "/hold waiting for the keynote, agreed"))
+	if got := reactions(sb, c); got != sb.App.BotLogin+":+1" {
+		t.Fatalf("Carla's own edit should be acknowledged, reactions %q", got)
+	}
 }

@@ -91,3 +91,30 @@ func TestPublicationAsksGitHubWhoIsOnSteering(t *testing.T) {
 		t.Fatalf("publish check = %s %q:\n%s", run.Conclusion, run.Title, run.Text)
 	}
 }
+
+// TestUnholdByARemovedLeadDoesNotCountOnTheOtherReplica: Carla's hold is
+// lifted by Arun, lead of a SIG the notice does not name, which gives him
+// the right to. Arun leaves the SIG's leads while the first replica writes
+// green; the membership event reaches the second. The teams that decided
+// whose /unhold applies are as much part of the decision as the stages'.
+func TestUnholdByARemovedLeadDoesNotCountOnTheOtherReplica(t *testing.T) {
+	sb, logs := startLogged(t, sandbox.Options{AutoMerge: true})
+	second := startServerReplica(t, sb, replicaOptions{name: "second"})
+	pr := oneApprovalShort(t, sb)
+	say(t, sb, pr, "carla", "/hold legal has not signed off")
+	say(t, sb, pr, "arun", "/unhold")
+
+	holdGreenWrite(t, sb, pr)
+	onlySecond := &servers{urls: []string{second.hookURL}, pending: []func() int64{second.server.Pending}, sb: sb}
+	onlySecond.send(t, sb.GitHub.RemoveTeamMember("example/sig-auth-leads", "arun"))
+	bothServers(sb, second).waitIdle(t, ctxFor(t))
+	if err := sb.Settle(ctxFor(t)); err != nil {
+		t.Fatal(err)
+	}
+
+	if sb.GitHub.PullRequest(sandbox.CommsRepo, pr.Number).Merged {
+		t.Fatal("merged over Carla's hold, lifted by someone no longer allowed to")
+	}
+	requireState(t, approval(t, sb, pr), "completed", "failure", "@carla", "legal has not signed off")
+	logs.requireLog(t, "that the replica saw the team change after writing green", "changed while evaluating")
+}
