@@ -148,7 +148,7 @@ func (a *App) evaluatePass(ctx context.Context, gh *github.Client, t prTarget, o
 		// A green result must not outlive a change request, /hold or
 		// membership change that arrived while this pass was reading;
 		// nor may it merge on one.
-		moved, err := a.stateMoved(ctx, gh, t, st, people)
+		moved, err := a.stateMoved(ctx, gh, t, pol.rules, st, people)
 		if err != nil {
 			// Unconfirmed is unproven: the green check just written must
 			// not stand on it.

@@ -37,7 +37,7 @@ const maxStateMoves = 3
 // own write lands after ours. An evaluation that sees the state moved
 // starts over. Unchanged lists come back as 304s, which cost no rate
 // limit.
-func (a *App) stateMoved(ctx context.Context, gh *github.Client, t prTarget, before prState, people *memberships) (bool, error) {
+func (a *App) stateMoved(ctx context.Context, gh *github.Client, t prTarget, rules *policy.Rules, before prState, people *memberships) (bool, error) {
 	var after prState
 	var peopleMoved bool
 	g, gctx := errgroup.WithContext(ctx)
@@ -61,7 +61,7 @@ func (a *App) stateMoved(ctx context.Context, gh *github.Client, t prTarget, bef
 	}
 	return peopleMoved ||
 		reviewsFingerprint(before.reviews) != reviewsFingerprint(after.reviews) ||
-		a.commandsFingerprint(before.comments) != a.commandsFingerprint(after.comments), nil
+		a.holdsFingerprint(before.comments, rules, people) != a.holdsFingerprint(after.comments, rules, people), nil
 }
 
 // reviewsFingerprint covers everything of a review the decision reads: a
@@ -81,14 +81,19 @@ func reviewsFingerprint(reviews []*github.PullRequestReview) string {
 	return b.String()
 }
 
-// commandsFingerprint covers the comments that carry commands from people
-// (bots' and commsgate's own are ignored by the decision): an edited
-// command has a new body, a deleted one drops out, and conversation does
-// not count.
-func (a *App) commandsFingerprint(comments []*github.IssueComment) string {
+// holdsFingerprint covers the comments that can change the holds: /hold
+// and /unhold from people (bots' and commsgate's own are ignored by the
+// decision) who are not already known to be refused them. An edited
+// command has a new body, a deleted one drops out; conversation, rechecks
+// and a refused user's repeated commands do not count, so nobody can keep
+// a green check from standing by commenting.
+func (a *App) holdsFingerprint(comments []*github.IssueComment, rules *policy.Rules, people *memberships) string {
 	var b strings.Builder
 	for _, c := range comments {
-		if a.isOwnOrBot(c.GetUser()) || len(policy.ParseCommands(c.GetBody())) == 0 {
+		if a.isOwnOrBot(c.GetUser()) || !changesHolds(policy.ParseCommands(c.GetBody())) {
+			continue
+		}
+		if people != nil && people.deniedHold(rules, c.GetUser().GetLogin()) {
 			continue
 		}
 		body := fnv.New64a()
@@ -96,4 +101,13 @@ func (a *App) commandsFingerprint(comments []*github.IssueComment) string {
 		fmt.Fprintf(&b, "%d %s %x\n", c.GetID(), c.GetUser().GetLogin(), body.Sum64())
 	}
 	return b.String()
+}
+
+func changesHolds(cmds []policy.Command) bool {
+	for _, c := range cmds {
+		if c.Name == policy.CommandHold || c.Name == policy.CommandUnhold {
+			return true
+		}
+	}
+	return false
 }

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/google/go-github/v62/github"
+
+	"github.com/commsgate/commsgate/policy"
 )
 
 func TestFingerprintsNoticeWhatADecisionReads(t *testing.T) {
@@ -55,10 +57,17 @@ func TestFingerprintsNoticeWhatADecisionReads(t *testing.T) {
 		{"conversation", []*github.IssueComment{comment(7, "sky", "looks fine"), comment(8, "nina", "thanks all")}, false},
 		{"a bot's hold", []*github.IssueComment{comment(7, "sky", "looks fine"), comment(9, "ci[bot]", "/hold")}, false},
 		{"commsgate's own comment", []*github.IssueComment{comment(7, "sky", "looks fine"), comment(10, "commsgate", "/unhold")}, false},
+		{"a recheck", []*github.IssueComment{comment(7, "sky", "looks fine"), comment(11, "nina", "/commsgate recheck")}, false},
+		{"a hold by someone already refused one", []*github.IssueComment{comment(7, "sky", "looks fine"), comment(12, "mallory", "/hold")}, false},
+		{"a hold by someone not yet looked up", []*github.IssueComment{comment(7, "sky", "looks fine"), comment(13, "newcomer", "/hold")}, true},
 	}
 	app := &App{self: &identity{login: "commsgate"}}
+	rules := &policy.Rules{Groups: map[string]policy.Group{"steering": {Team: "example/steering"}}}
+	// What the decision's lookups answered: Mallory is in no team and
+	// may only read.
+	people := &memberships{teams: map[string][]string{"example/steering": {"sky"}}, perms: map[string]string{"mallory": "read"}}
 	for _, tt := range commentCases {
-		if got := app.commandsFingerprint(comments) != app.commandsFingerprint(tt.after); got != tt.moved {
+		if got := app.holdsFingerprint(comments, rules, people) != app.holdsFingerprint(tt.after, rules, people); got != tt.moved {
 			t.Errorf("comments, %s: moved = %v, want %v", tt.name, got, tt.moved)
 		}
 	}

@@ -217,10 +217,13 @@ func (a *App) followUp(ctx context.Context, p *publication, path string, receipt
 	due := p.now.Add(p.rules.FollowUp.After)
 	rec := &record{Communication: id, Path: path, Due: due, Receipts: receipts, PR: p.pr.GetNumber()}
 	body := followUpBody(doc, p.pr.GetNumber(), due, receipts) + "\n" + rec.marker() + "\n"
+	// A copy: the parsed rules are shared by every evaluation of the same
+	// policy file and must never be written through.
+	labels := slices.Clone(p.rules.FollowUp.Labels)
 	req := &github.IssueRequest{
 		Title:     github.String("Follow-up: " + doc.Title),
 		Body:      &body,
-		Labels:    &p.rules.FollowUp.Labels,
+		Labels:    &labels,
 		Assignees: &doc.Contacts,
 	}
 	created, _, err := p.gh.Issues.Create(ctx, p.t.Owner, p.t.Repo, req)

@@ -227,18 +227,40 @@ func sameMembers(a, b []string) bool {
 	return slices.Equal(a, b)
 }
 
+// deniedHold reports whether this pass's answers already show that user
+// may not place or lift holds: every team mayHold consults was answered
+// without naming them, and so was their permission. A user the pass knows
+// nothing about is not denied.
+func (m *memberships) deniedHold(rules *policy.Rules, user string) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, team := range holdTeams(rules) {
+		members, answered := m.teams[team]
+		if !answered || slices.Contains(members, user) {
+			return false
+		}
+	}
+	perm, answered := m.perms[user]
+	return answered && perm != "admin" && perm != "write" && perm != "maintain"
+}
+
+// holdTeams are the teams whose members may place and lift holds.
+func holdTeams(rules *policy.Rules) []string {
+	teams := requiredTeams(rules, nil)
+	for _, sig := range sortedKeys(rules.SIGs) {
+		teams = append(teams, rules.SIGs[sig])
+	}
+	return teams
+}
+
 // mayHold: members of any configured group or SIG leads team, or anyone
 // with write permission on the repository, may place and lift holds. The
 // lead of a SIG the notice does not name counts too, so teams the
 // evaluation has not loaded are read as well, but only after the ones
 // already answered did not name the user.
 func (m *memberships) mayHold(ctx context.Context, rules *policy.Rules, user string) (bool, error) {
-	teams := requiredTeams(rules, nil)
-	for _, sig := range sortedKeys(rules.SIGs) {
-		teams = append(teams, rules.SIGs[sig])
-	}
 	var unread []string
-	for _, team := range teams {
+	for _, team := range holdTeams(rules) {
 		members, answered := m.cachedTeam(team)
 		if !answered {
 			unread = append(unread, team)

@@ -79,21 +79,37 @@ func TestUnconfirmedGreenIsTakenBack(t *testing.T) {
 	}
 }
 
-// TestConversationDoesNotRestartAnEvaluation: comments without commands
-// cannot change a decision, so a conversation going on while commsgate
-// writes a green check must neither make it start over nor, if the
-// conversation is lively, end in an error.
-func TestConversationDoesNotRestartAnEvaluation(t *testing.T) {
-	sb, logs := startLogged(t, sandbox.Options{})
-	pr := oneApprovalShort(t, sb)
+// TestCommentsThatCannotChangeTheHoldsDoNotRestartAnEvaluation: while
+// commsgate writes a green check, conversation, a recheck, or an outsider
+// repeating a /hold already refused cannot change the decision; none may
+// make the evaluation start over, or a lively (or hostile) thread could
+// keep the notice from ever turning green.
+func TestCommentsThatCannotChangeTheHoldsDoNotRestartAnEvaluation(t *testing.T) {
+	tests := []struct {
+		name, user, body string
+		before           string // an earlier comment by user, if any
+	}{
+		{"conversation", "nina", "Thanks everyone, this reads well.", ""},
+		{"a recheck", "nina", "/commsgate recheck", ""},
+		{"an outsider's repeated hold", sandbox.Outsider, "/hold I said no", "/hold I do not like it"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			sb, logs := startLogged(t, sandbox.Options{})
+			pr := oneApprovalShort(t, sb)
+			if tt.before != "" {
+				say(t, sb, pr, tt.user, tt.before)
+			}
 
-	holdGreenWrite(t, sb, pr)
-	sb.GitHub.Comment(sandbox.CommsRepo, pr.Number, "nina", "Thanks everyone, this reads well.")
-	waitIdle(t, sb)
+			holdGreenWrite(t, sb, pr)
+			sb.GitHub.Comment(sandbox.CommsRepo, pr.Number, tt.user, tt.body)
+			waitIdle(t, sb)
 
-	requireState(t, approval(t, sb, pr), "completed", "success")
-	if lines := logs.lines("changed while evaluating"); len(lines) > 0 {
-		t.Fatalf("a comment without a command made the evaluation start over:\n%s", lines[0])
+			requireState(t, approval(t, sb, pr), "completed", "success")
+			if lines := logs.lines("changed while evaluating"); len(lines) > 0 {
+				t.Fatalf("a comment that cannot change the holds made the evaluation start over:\n%s", lines[0])
+			}
+		})
 	}
 }
 
