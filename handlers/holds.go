@@ -42,6 +42,21 @@ func (a *App) convertComments(ctx context.Context, people *memberships, rules *p
 	return out, nil
 }
 
+// commandAuthors are the people (not bots) who wrote commands, each once.
+func (a *App) commandAuthors(comments []*github.IssueComment) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, c := range comments {
+		user := c.GetUser().GetLogin()
+		if seen[user] || a.isOwnOrBot(c.GetUser()) || len(policy.ParseCommands(c.GetBody())) == 0 {
+			continue
+		}
+		seen[user] = true
+		out = append(out, user)
+	}
+	return out
+}
+
 // commandComment is a comment with commands, waiting for its reaction.
 type commandComment struct {
 	comment  *github.IssueComment

@@ -227,6 +227,34 @@ func sameMembers(a, b []string) bool {
 	return slices.Equal(a, b)
 }
 
+// prefetchHoldRights answers, in parallel, everything mayHold may ask
+// about the given users: every hold team, then the permission of each user
+// none of them names.
+func (m *memberships) prefetchHoldRights(ctx context.Context, rules *policy.Rules, users []string) error {
+	if len(users) == 0 {
+		return nil
+	}
+	teams, err := m.loadTeams(ctx, holdTeams(rules))
+	if err != nil {
+		return fmt.Errorf("teams for hold authorisation: %w", err)
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(8)
+	for _, user := range users {
+		named := false
+		for _, members := range teams {
+			named = named || slices.Contains(members, user)
+		}
+		if !named {
+			g.Go(func() error {
+				_, err := m.permission(gctx, user)
+				return err
+			})
+		}
+	}
+	return g.Wait()
+}
+
 // deniedHold reports whether this pass's answers already show that user
 // may not place or lift holds: every team mayHold consults was answered
 // without naming them, and so was their permission. A user the pass knows
