@@ -298,17 +298,17 @@ func (a *App) gatherFacts(ctx context.Context, gh *github.Client, t prTarget, ru
 // readPeople fills in the facts about people: the members of every team
 // the decision may count, and the holds their commands leave in force.
 func (a *App) readPeople(ctx context.Context, people *memberships, facts *evaluationFacts, comments []*github.IssueComment) error {
-	teams := requiredTeams(facts.Rules, facts.Documents)
+	members, err := people.loadTeams(ctx, requiredTeams(facts.Rules, facts.Documents))
+	if err != nil {
+		return err
+	}
 	if people.mode == readFresh {
-		// Every answer is a request here (free when unchanged): ask them
-		// all at once rather than one command author at a time.
+		// Every answer is a request here (free when unchanged): ask what
+		// the command authors' rights need all at once rather than one
+		// author at a time.
 		if err := people.prefetchHoldRights(ctx, facts.Rules, a.commandAuthors(comments)); err != nil {
 			return err
 		}
-	}
-	members, err := people.loadTeams(ctx, teams)
-	if err != nil {
-		return err
 	}
 	converted, err := a.convertComments(ctx, people, facts.Rules, comments)
 	if err != nil {

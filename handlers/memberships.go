@@ -228,9 +228,11 @@ func sameMembers(a, b []string) bool {
 }
 
 // prefetchHoldRights answers, in parallel, everything mayHold may ask
-// about the given users: every hold team, then the permission of each user
-// none of them names.
+// about the given users that the teams answered so far do not settle:
+// every other hold team, then the permission of each user no hold team
+// names. Like mayHold, it asks nothing more once a user is named.
 func (m *memberships) prefetchHoldRights(ctx context.Context, rules *policy.Rules, users []string) error {
+	users = slices.DeleteFunc(slices.Clone(users), m.namedByAnsweredTeam)
 	if len(users) == 0 {
 		return nil
 	}
@@ -253,6 +255,19 @@ func (m *memberships) prefetchHoldRights(ctx context.Context, rules *policy.Rule
 		}
 	}
 	return g.Wait()
+}
+
+// namedByAnsweredTeam reports whether a team answered in this pass names
+// user.
+func (m *memberships) namedByAnsweredTeam(user string) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, members := range m.teams {
+		if slices.Contains(members, user) {
+			return true
+		}
+	}
+	return false
 }
 
 // deniedHold reports whether this pass's answers already show that user

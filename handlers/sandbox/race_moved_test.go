@@ -152,3 +152,22 @@ func TestCommandEditedInBySomeoneElseIsNotConfirmedAsTheAuthors(t *testing.T) {
 		t.Fatalf("Carla's own edit should be acknowledged, reactions %q", got)
 	}
 }
+
+// TestHoldBySomeoneJustGivenTheRightCounts: Mallory's first /hold was
+// refused. While commsgate writes the green check she is made a
+// collaborator and holds again, and that webhook is lost. Her new /hold is
+// not one "already refused": the permission that refused it changed, so
+// the evaluation must start over and apply it.
+func TestHoldBySomeoneJustGivenTheRightCounts(t *testing.T) {
+	sb, logs := startLogged(t, sandbox.Options{})
+	pr := oneApprovalShort(t, sb)
+	say(t, sb, pr, sandbox.Outsider, "/hold I do not like it")
+
+	holdGreenWrite(t, sb, pr)
+	sb.GitHub.SetCollaborator(sandbox.CommsRepo, sandbox.Outsider, "write")
+	sb.GitHub.Comment(sandbox.CommsRepo, pr.Number, sandbox.Outsider, "/hold the release team asked for a week")
+	waitIdle(t, sb)
+
+	requireState(t, approval(t, sb, pr), "completed", "failure", "@mallory", "the release team asked for a week")
+	logs.requireLog(t, "that the permission change was seen after writing green", "changed while evaluating")
+}
