@@ -69,7 +69,6 @@ func (a *App) evaluateOnce(ctx context.Context, t prTarget, opts evalOptions) (s
 // passResult is what one evaluation pass did.
 type passResult struct {
 	outcome string
-	pr      *github.PullRequest
 	// green is the head commit the pass left a green approval check on.
 	green string
 }
@@ -81,7 +80,7 @@ func (a *App) evaluatePass(ctx context.Context, gh *github.Client, t prTarget, o
 	logger := zerolog.Ctx(ctx).With().Str("reason", opts.Reason).Logger()
 	first := a.readPolicyAndPR(ctx, gh, t)
 	pol, st := first.policy, first.pr
-	res := passResult{pr: st.pr}
+	var res passResult
 	if first.policyErr != nil {
 		a.withdrawApproval(ctx, gh, t, st.pr, first.policyErr)
 		return res, first.policyErr

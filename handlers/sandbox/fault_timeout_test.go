@@ -27,7 +27,7 @@ func TestSlowGitHubPastTheClientTimeout(t *testing.T) {
 	sb.GitHub.InjectFault(githubfake.Fault{Method: "GET", PathPrefix: reviewsPath, Delay: 5 * time.Second})
 	_, ev := sb.GitHub.SubmitReview(sandbox.CommsRepo, pr.Number, githubfake.ReviewSpec{User: "sol", State: "APPROVED"})
 	began := time.Now()
-	only := &servers{urls: []string{r.hookURL}, pending: []func() int64{r.server.Pending}, sb: sb}
+	only := onlyReplica(sb, r)
 	only.send(t, ev)
 	took := time.Since(began)
 

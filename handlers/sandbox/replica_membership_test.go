@@ -23,7 +23,7 @@ func TestRemovedMemberStopsCountingOnEveryReplica(t *testing.T) {
 	// Steering's members (Sol among them) are fresh in its cache.
 	say(t, sb, pr, "nina", "/commsgate recheck")
 
-	onlySecond := &servers{urls: []string{second.hookURL}, pending: []func() int64{second.server.Pending}, sb: sb}
+	onlySecond := onlyReplica(sb, second)
 	onlySecond.send(t, sb.GitHub.RemoveTeamMember("example/steering-committee", "sol"))
 
 	_, approved := sb.GitHub.SubmitReview(sandbox.CommsRepo, pr.Number, githubfake.ReviewSpec{User: "sol", State: "APPROVED"})
@@ -55,7 +55,7 @@ func TestMembershipChangeWhileGreenIsWrittenTakesItBack(t *testing.T) {
 	pr := oneApprovalShort(t, sb)
 
 	holdGreenWrite(t, sb, pr)
-	onlySecond := &servers{urls: []string{second.hookURL}, pending: []func() int64{second.server.Pending}, sb: sb}
+	onlySecond := onlyReplica(sb, second)
 	onlySecond.send(t, sb.GitHub.RemoveTeamMember("example/steering-committee", "sol"))
 	bothServers(sb, second).waitIdle(t, ctxFor(t))
 	if err := sb.Settle(ctxFor(t)); err != nil {
@@ -81,7 +81,7 @@ func TestPublicationAsksGitHubWhoIsOnSteering(t *testing.T) {
 	second := startServerReplica(t, sb, replicaOptions{name: "second"})
 	pr := readyToMerge(t, sb) // the sweep left Steering's members in the first replica's cache
 
-	onlySecond := &servers{urls: []string{second.hookURL}, pending: []func() int64{second.server.Pending}, sb: sb}
+	onlySecond := onlyReplica(sb, second)
 	onlySecond.send(t, sb.GitHub.RemoveTeamMember("example/steering-committee", "sol"))
 	merged := mergeByHand(t, sb, pr)
 
@@ -105,7 +105,7 @@ func TestUnholdByARemovedLeadDoesNotCountOnTheOtherReplica(t *testing.T) {
 	say(t, sb, pr, "arun", "/unhold")
 
 	holdGreenWrite(t, sb, pr)
-	onlySecond := &servers{urls: []string{second.hookURL}, pending: []func() int64{second.server.Pending}, sb: sb}
+	onlySecond := onlyReplica(sb, second)
 	onlySecond.send(t, sb.GitHub.RemoveTeamMember("example/sig-auth-leads", "arun"))
 	bothServers(sb, second).waitIdle(t, ctxFor(t))
 	if err := sb.Settle(ctxFor(t)); err != nil {

@@ -93,6 +93,12 @@ func bothServers(sb *sandbox.Sandbox, r *serverReplica) *servers {
 	}
 }
 
+// onlyReplica is the set of just that replica: events the load balancer
+// sends there and nowhere else.
+func onlyReplica(sb *sandbox.Sandbox, r *serverReplica) *servers {
+	return &servers{urls: []string{r.hookURL}, pending: []func() int64{r.server.Pending}, sb: sb}
+}
+
 // send delivers the event to every server at once, then settles: waits
 // until all are idle and delivers the events their own writes caused to
 // every server too, until none are left.

@@ -44,7 +44,7 @@ func slowReplicaRace(t *testing.T, autoMerge bool) {
 
 	// Meanwhile sky requests changes; that event reaches the second replica.
 	_, objected := sb.GitHub.SubmitReview(sandbox.CommsRepo, pr.Number, githubfake.ReviewSpec{User: "sky", State: "CHANGES_REQUESTED"})
-	only := &servers{urls: []string{second.hookURL}, pending: []func() int64{second.server.Pending}, sb: sb}
+	only := onlyReplica(sb, second)
 	only.send(t, objected)
 	all := bothServers(sb, second)
 	all.waitIdle(t, ctxFor(t))
