@@ -1,3 +1,22 @@
+// Package handlers is commsgate's webhook side: it turns GitHub events
+// into requests for the gate (package gate: evaluate a pull request and
+// apply the decision) and the publisher (package publication: publish a
+// merge), and runs the sweep (package sweep) that catches up with what
+// no event announces, such as a publish_at that has come.
+//
+// The packages below it split the work the way data flows:
+//
+//	ghclient     the GitHub client stack: retries, ETag cache, tokens
+//	facts        what GitHub says, read into policy.Facts
+//	gate         facts → policy.Evaluate → plan → check runs, requests
+//	report       every text commsgate writes to GitHub, in words
+//	publication  a merge → deliveries through publish, ledger, follow-up
+//	publish      rendering and sending to mail, Slack, webhooks, issues
+//	sweep        periodic and event-driven walks over installations
+//	server       HTTP: webhooks, health, metrics, the worker queue
+//
+// policy (pure: no network, no clock) decides; everything here gathers
+// facts for it and applies what it decided.
 package handlers
 
 import (
@@ -7,14 +26,12 @@ import (
 	"github.com/palantir/go-githubapp/githubapp"
 
 	"github.com/commsgate/commsgate/config"
+	"github.com/commsgate/commsgate/handlers/facts"
+	"github.com/commsgate/commsgate/handlers/gate"
+	"github.com/commsgate/commsgate/handlers/ghclient"
+	"github.com/commsgate/commsgate/handlers/publication"
+	"github.com/commsgate/commsgate/handlers/sweep"
 )
-
-// EvaluationObserver records how evaluations went; the server's metrics
-// implement it. It is an interface so the App does not depend on how
-// metrics are exported.
-type EvaluationObserver interface {
-	ObserveEvaluation(d time.Duration, outcome string)
-}
 
 // AppOptions tune an App; the zero value is production's defaults.
 type AppOptions struct {
@@ -22,79 +39,56 @@ type AppOptions struct {
 	Now func() time.Time
 	// TeamTTL bounds how long a team's member list is reused.
 	TeamTTL time.Duration
-	// BotLogin is the app's own login ("commsgate[bot]"); its events are
-	// ignored. Any Bot sender's comments are ignored regardless.
+	// AppID is the GitHub App's id: check runs other apps create under
+	// commsgate's names are not commsgate's.
+	AppID int64
+	// BotLogin is the app's own login ("commsgate[bot]"), looked up from
+	// GET /app when empty; its events are ignored, as are any Bot's.
 	BotLogin string
-	Observer EvaluationObserver
+	// Evaluations observes how evaluations went, for metrics.
+	Evaluations gate.Observer
 	// Secrets are the publish targets' secrets from the server config.
 	Secrets map[string]config.PublishSecret
 	// HTTPClient posts to Slack and webhook targets.
 	HTTPClient *http.Client
 	// Retry bounds the in-process retries of a failed delivery.
-	Retry PublishRetry
-	// Publications observes delivery outcomes for metrics.
-	Publications PublicationObserver
+	Retry publication.Retry
+	// Publications observes delivery outcomes, for metrics.
+	Publications publication.Observer
 }
 
-// PublicationObserver counts deliveries by target kind and outcome.
-type PublicationObserver interface {
-	PublicationResult(target, kind, outcome string)
-}
-
-// App is commsgate's webhook side: it turns events into evaluations of
-// pull requests and applies the decisions to GitHub.
+// App routes webhook events to the gate and the publisher. The two share
+// one cache of GitHub answers and one identity.
 type App struct {
-	clients githubapp.ClientCreator
-	now     func() time.Time
-	teams   *ttlCache[[]string]
-	perms   *ttlCache[string]
-	// absent maps "owner/repo" to the default branch commit at which the
-	// repository had no policy file.
-	absent *ttlCache[string]
-	// parsed maps a policy file's blob SHA to its parsed rules.
-	parsed   *ttlCache[repoPolicy]
-	coalesce *coalescer
-	observer EvaluationObserver
-	self     *identity
-
-	secrets      map[string]config.PublishSecret
-	httpClient   *http.Client
-	retry        PublishRetry
-	publications PublicationObserver
-	publishing   *coalescer
+	clients   githubapp.ClientCreator
+	cache     *facts.Cache
+	self      *ghclient.Identity
+	gate      *gate.Gate
+	publisher *publication.Publisher
+	sweeper   *sweep.Sweeper
 }
 
 // NewApp builds the App around a go-githubapp client creator.
-func NewApp(clients githubapp.ClientCreator, opts AppOptions) *App {
-	if opts.Now == nil {
-		opts.Now = time.Now
+func NewApp(clients githubapp.ClientCreator, o AppOptions) *App {
+	if o.Now == nil {
+		o.Now = time.Now
 	}
-	if opts.TeamTTL == 0 {
-		opts.TeamTTL = 5 * time.Minute
-	}
-	if opts.HTTPClient == nil {
-		opts.HTTPClient = defaultHTTPClient()
-	}
-	if opts.Retry.Attempts == 0 {
-		opts.Retry = PublishRetry{Attempts: 4, BaseDelay: 2 * time.Second}
-	}
-	return &App{
-		clients:  clients,
-		now:      opts.Now,
-		teams:    newTTLCache[[]string](opts.TeamTTL, 4096, opts.Now),
-		perms:    newTTLCache[string](opts.TeamTTL, 16384, opts.Now),
-		absent:   newTTLCache[string](24*time.Hour, 16384, opts.Now),
-		parsed:   newTTLCache[repoPolicy](24*time.Hour, 256, opts.Now),
-		coalesce: newCoalescer(),
-		observer: opts.Observer,
-		self:     &identity{login: opts.BotLogin},
+	cache := facts.NewCache(o.TeamTTL, o.Now)
+	self := ghclient.NewIdentity(clients, o.AppID, o.BotLogin)
+	a := &App{clients: clients, cache: cache, self: self}
+	a.gate = gate.New(clients, gate.Options{Cache: cache, Self: self, Now: o.Now, Observer: o.Evaluations})
+	a.publisher = publication.New(clients, publication.Options{
+		Cache: cache, Self: self, Now: o.Now,
+		Secrets: o.Secrets, HTTPClient: o.HTTPClient, Retry: o.Retry, Observer: o.Publications,
+	})
+	a.sweeper = a.NewSweeper(0)
+	return a
+}
 
-		secrets:      opts.Secrets,
-		httpClient:   opts.HTTPClient,
-		retry:        opts.Retry,
-		publications: opts.Publications,
-		publishing:   newCoalescer(),
-	}
+// NewSweeper sweeps every interval (a minute when zero) with the App's
+// gate and publisher.
+func (a *App) NewSweeper(interval time.Duration) *sweep.Sweeper {
+	return sweep.New(a.clients, a.cache, a.self, a.gate, a.publisher, interval)
 }
 
 // EventHandlers are the go-githubapp handlers to register with the

@@ -157,7 +157,7 @@ func blockers(verdicts []Review, reqs []Requirement, author string, reasons []st
 			continue
 		}
 		out = append(out, Blocker{User: v.User, Reason: fmt.Sprintf(
-			"requested changes on %s; this blocks until they approve or the review is dismissed", shortSHA(v.CommitID))})
+			"requested changes on %s; this blocks until they approve or the review is dismissed", ShortSHA(v.CommitID))})
 	}
 	return out, reasons
 }

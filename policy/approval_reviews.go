@@ -49,12 +49,18 @@ func approvalProblem(r Review, f Facts) string {
 	// A reviewed commit the facts know nothing about is treated as changed:
 	// an approval must be of the text that will be published.
 	if changed, known := f.CommsChangedSince[r.CommitID]; changed || !known {
-		return fmt.Sprintf("stale: %s changed after %s was reviewed; approve the latest commit again", changedWhat(f.Documents), shortSHA(r.CommitID))
+		return fmt.Sprintf("stale: %s changed after %s was reviewed; approve the latest commit again", changedWhat(f.Documents, f.PolicyFileChanged), ShortSHA(r.CommitID))
 	}
 	return ""
 }
 
-func changedWhat(docs []*Document) string {
+// changedWhat names what an approval was of. A policy file the PR changes
+// is under review like a notice: approving a weaker policy is approving
+// what it lets through.
+func changedWhat(docs []*Document, policyChanged bool) string {
+	if policyChanged {
+		return "the communications or the policy file"
+	}
 	var paths []string
 	for _, d := range docs {
 		if d != nil && d.Path != "" {
@@ -67,7 +73,8 @@ func changedWhat(docs []*Document) string {
 	return "the communications"
 }
 
-func shortSHA(sha string) string {
+// ShortSHA is a commit's short form for messages.
+func ShortSHA(sha string) string {
 	if sha == "" {
 		return "an unknown commit"
 	}

@@ -53,7 +53,8 @@ type Facts struct {
 	// Reviews are all submitted reviews, in any order.
 	Reviews []Review
 	// CommsChangedSince tells, per reviewed commit SHA, whether any
-	// communication file differs between that commit and HeadSHA. A SHA
+	// communication file, or the policy file when the PR changes it,
+	// differs between that commit and HeadSHA. A SHA
 	// missing from the map is treated as changed (fail closed).
 	CommsChangedSince map[string]bool
 	// TeamMembers maps "org/slug" to the team's active members. A team

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 )
 
 // schemaDialect is the JSON Schema version the YAML language server and
@@ -57,7 +59,7 @@ func Schema(rules *Rules) ([]byte, error) {
 		}
 	}
 	var branches []any
-	for _, name := range sortedKeys(rules.Types) {
+	for _, name := range slices.Sorted(maps.Keys(rules.Types)) {
 		branches = append(branches, typeBranch(rules, rules.Types[name]))
 	}
 	branches = append(branches, map[string]any{
@@ -93,7 +95,7 @@ func typeBranch(rules *Rules, t TypeSpec) map[string]any {
 		if r.Required {
 			required = append(required, r.Name)
 		}
-		for _, key := range sortedKeys(r.RequiredWhen) {
+		for _, key := range slices.Sorted(maps.Keys(r.RequiredWhen)) {
 			conditions = append(conditions, map[string]any{
 				"if":   map[string]any{"properties": map[string]any{key: map[string]any{"enum": r.RequiredWhen[key]}}, "required": []string{key}},
 				"then": map[string]any{"required": []string{r.Name}},

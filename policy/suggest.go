@@ -97,16 +97,6 @@ func sortedCopy(s []string) []string {
 	return out
 }
 
-// sortedKeys returns a map's keys in order, for stable messages.
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
-
 // codeList renders values as "`a`, `b` or `c`" for a message.
 func codeList(values []string) string {
 	quoted := make([]string, len(values))

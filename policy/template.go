@@ -3,6 +3,7 @@ package policy
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -36,14 +37,14 @@ func NewDraft(rules *Rules, typeName string, opts DraftOptions) (filename string
 	}
 	spec, ok := rules.Types[typeName]
 	if !ok {
-		return "", nil, fmt.Errorf("new draft: unknown communication type %q: choose one of %s", typeName, strings.Join(sortedKeys(rules.Types), ", "))
+		return "", nil, fmt.Errorf("new draft: unknown communication type %q: choose one of %s", typeName, strings.Join(slices.Sorted(maps.Keys(rules.Types)), ", "))
 	}
 	if opts.Now.IsZero() {
 		return "", nil, errors.New("new draft: the current time is needed to propose a publication date")
 	}
 	for _, sig := range opts.SIGs {
 		if _, known := rules.SIGs[sig]; !known {
-			return "", nil, fmt.Errorf("new draft: unknown SIG %q%s: known SIGs are %s", sig, didYouMean(sig, sortedKeys(rules.SIGs)), strings.Join(sortedKeys(rules.SIGs), ", "))
+			return "", nil, fmt.Errorf("new draft: unknown SIG %q%s: known SIGs are %s", sig, didYouMean(sig, slices.Sorted(maps.Keys(rules.SIGs))), strings.Join(slices.Sorted(maps.Keys(rules.SIGs)), ", "))
 		}
 	}
 	publishAt := proposePublishAt(rules.Schedule, opts.Now)
@@ -67,11 +68,11 @@ func NewDraft(rules *Rules, typeName string, opts DraftOptions) (filename string
 			w("  - %s\n", yamlQuote(sig))
 		}
 	} else {
-		w("  - %s\n", gap("the owning SIG: %s", oneOf(sortedKeys(rules.SIGs))))
+		w("  - %s\n", gap("the owning SIG: %s", oneOf(slices.Sorted(maps.Keys(rules.SIGs)))))
 	}
 	w("audience:\n  - %s\n", gap("%s", oneOf(Audiences)))
 	w("priority: %s\n", gap("%s", oneOf(Priorities)))
-	w("channels:\n  - %s\n", gap("%s", oneOf(sortedKeys(rules.Targets))))
+	w("channels:\n  - %s\n", gap("%s", oneOf(slices.Sorted(maps.Keys(rules.Targets)))))
 	w("# Proposed: the first publication window at least a week from now.\n")
 	w("publish_at: %s\n", publishAt.UTC().Format(time.RFC3339))
 	w("contacts:\n  - %s\n", gap("a GitHub username readers can ask"))
@@ -101,7 +102,7 @@ func NewDraft(rules *Rules, typeName string, opts DraftOptions) (filename string
 func writeDraftField(b *strings.Builder, field FieldSpec) {
 	if len(field.RequiredWhen) > 0 {
 		var conds []string
-		for _, key := range sortedKeys(field.RequiredWhen) {
+		for _, key := range slices.Sorted(maps.Keys(field.RequiredWhen)) {
 			conds = append(conds, fmt.Sprintf("%s is %s", key, strings.Join(field.RequiredWhen[key], " or ")))
 		}
 		fmt.Fprintf(b, "# Required while %s.\n", strings.Join(conds, ", "))

@@ -2,8 +2,10 @@ package policy
 
 import (
 	"flag"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -37,7 +39,7 @@ var draftNow = time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
 
 func TestNewDraftGolden(t *testing.T) {
 	rules := testRules()
-	for _, typeName := range sortedKeys(rules.Types) {
+	for _, typeName := range slices.Sorted(maps.Keys(rules.Types)) {
 		t.Run(typeName, func(t *testing.T) {
 			name, content, err := NewDraft(rules, typeName, DraftOptions{Now: draftNow})
 			if err != nil {
@@ -55,7 +57,7 @@ func TestNewDraftGolden(t *testing.T) {
 // fill-in gap, never a missing field or section, and every gap is found.
 func TestNewDraftOnlyGapsAreReported(t *testing.T) {
 	rules := testRules()
-	for _, typeName := range sortedKeys(rules.Types) {
+	for _, typeName := range slices.Sorted(maps.Keys(rules.Types)) {
 		t.Run(typeName, func(t *testing.T) {
 			name, content, err := NewDraft(rules, typeName, DraftOptions{Now: draftNow, Title: "Registry freeze", SIGs: []string{"sig-release"}})
 			if err != nil {

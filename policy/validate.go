@@ -2,6 +2,8 @@ package policy
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 )
 
@@ -43,7 +45,7 @@ func capFindings(findings []Finding, limit int) []Finding {
 			last[f.Rule] = f
 		}
 	}
-	for _, rule := range sortedKeys(counts) {
+	for _, rule := range slices.Sorted(maps.Keys(counts)) {
 		if extra := counts[rule] - limit; extra > 0 {
 			f := last[rule]
 			f.Message = fmt.Sprintf("%d more `%s` findings follow; fix the ones above and check again", extra, rule)

@@ -2,6 +2,7 @@ package policy
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strconv"
@@ -32,11 +33,11 @@ func commonFieldRules(rules *Rules) []fieldRule {
 	return []fieldRule{
 		{FieldSpec: FieldSpec{Name: "title", Kind: KindString, Required: true, Guidance: "Registry freeze on 2027-02-16"}},
 		{FieldSpec: FieldSpec{Name: "summary", Kind: KindText, Required: true, Guidance: "who is affected and what happens, in one or two sentences"}},
-		{FieldSpec: FieldSpec{Name: "type", Kind: KindEnum, Required: true, Enum: sortedKeys(rules.Types), Guidance: "announcement"}},
-		{FieldSpec: FieldSpec{Name: "sigs", Kind: kindSIG, Required: true, Enum: sortedKeys(rules.SIGs), Guidance: "[sig-release]"}, List: true},
+		{FieldSpec: FieldSpec{Name: "type", Kind: KindEnum, Required: true, Enum: slices.Sorted(maps.Keys(rules.Types)), Guidance: "announcement"}},
+		{FieldSpec: FieldSpec{Name: "sigs", Kind: kindSIG, Required: true, Enum: slices.Sorted(maps.Keys(rules.SIGs)), Guidance: "[sig-release]"}, List: true},
 		{FieldSpec: FieldSpec{Name: "audience", Kind: KindEnum, Required: true, Enum: Audiences, Guidance: "[end-users]"}, List: true},
 		{FieldSpec: FieldSpec{Name: "priority", Kind: KindEnum, Required: true, Enum: Priorities, Guidance: "priority-info"}},
-		{FieldSpec: FieldSpec{Name: "channels", Kind: kindChannel, Required: true, Enum: sortedKeys(rules.Targets), Guidance: "[announce]"}, List: true},
+		{FieldSpec: FieldSpec{Name: "channels", Kind: kindChannel, Required: true, Enum: slices.Sorted(maps.Keys(rules.Targets)), Guidance: "[announce]"}, List: true},
 		{FieldSpec: FieldSpec{Name: "publish_at", Kind: KindInstant, Required: true, Guidance: "2027-02-16T16:00:00Z"}},
 		{FieldSpec: FieldSpec{Name: "contacts", Kind: KindHandle, Required: true, Guidance: "[alice, bob]"}, List: true},
 		{FieldSpec: FieldSpec{Name: "tier", Kind: kindTier, Guidance: "2"}},
@@ -71,7 +72,7 @@ func fieldRulesFor(rules *Rules, typeName string) (known, required []fieldRule) 
 		known = append(known, typeFieldRules(t)...)
 		return known, known
 	}
-	for _, name := range sortedKeys(rules.Types) {
+	for _, name := range slices.Sorted(maps.Keys(rules.Types)) {
 		for _, r := range typeFieldRules(rules.Types[name]) {
 			if _, dup := findFieldRule(known, r.Name); !dup {
 				known = append(known, r)
@@ -120,7 +121,7 @@ func (v *validator) reportUnknownField(f Field, known []fieldRule) {
 		names = append(names, r.Name)
 	}
 	sort.Strings(names)
-	for _, name := range sortedKeys(v.rules.Types) {
+	for _, name := range slices.Sorted(maps.Keys(v.rules.Types)) {
 		for _, spec := range v.rules.Types[name].Fields {
 			if spec.Name == f.Key && name != v.doc.Type {
 				v.errorf(f.KeyPos, RuleUnknownField,
@@ -179,7 +180,7 @@ func (v *validator) checkRequired(rule fieldRule) {
 // requiredWhenHolds tells whether any condition of a RequiredWhen holds,
 // and phrases it ("`status` is `ongoing`").
 func (v *validator) requiredWhenHolds(when map[string][]string) (string, bool) {
-	for _, key := range sortedKeys(when) {
+	for _, key := range slices.Sorted(maps.Keys(when)) {
 		f, ok := v.doc.FieldByKey(key)
 		if ok && !f.Sequence && slices.Contains(when[key], f.Scalar) {
 			return fmt.Sprintf("`%s` is `%s`", key, f.Scalar), true

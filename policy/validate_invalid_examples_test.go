@@ -2,9 +2,11 @@ package policy
 
 import (
 	"bufio"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -76,7 +78,7 @@ func TestInvalidExamples(t *testing.T) {
 				wantSet[r] = true
 			}
 			if !reflect.DeepEqual(got, wantSet) {
-				t.Errorf("rules %v, README lists %v; findings:\n%s", sortedKeys(got), sortedKeys(wantSet), formatFindings(findings))
+				t.Errorf("rules %v, README lists %v; findings:\n%s", slices.Sorted(maps.Keys(got)), slices.Sorted(maps.Keys(wantSet)), formatFindings(findings))
 			}
 		})
 	}

@@ -3,8 +3,8 @@ package main
 import (
 	"fmt"
 
-	"github.com/commsgate/commsgate/handlers"
 	"github.com/commsgate/commsgate/handlers/sandbox"
+	"github.com/commsgate/commsgate/handlers/server"
 )
 
 // benchServer is the server under measurement: built like `commsgate
@@ -13,7 +13,7 @@ import (
 // and hook receivers. The sandbox's own server stays idle, so its sizes
 // do not decide what is measured.
 type benchServer struct {
-	server  *handlers.Server
+	server  *server.Server
 	baseURL string
 	hookURL string
 	stop    func()
@@ -23,7 +23,7 @@ func startBenchServer(sb *sandbox.Sandbox, workers, queueSize int) (*benchServer
 	// No Logger: logs are discarded at the production level, so their
 	// formatting is part of the cost being measured, their text is not
 	// needed.
-	r, err := sb.StartReplica(sandbox.ReplicaOptions{Workers: workers, QueueSize: queueSize, Metrics: true})
+	r, err := sb.StartReplica(sandbox.ReplicaOptions{Workers: workers, QueueSize: queueSize})
 	if err != nil {
 		return nil, fmt.Errorf("bench server: %w", err)
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/commsgate/commsgate/config"
 	"github.com/commsgate/commsgate/handlers"
+	"github.com/commsgate/commsgate/handlers/server"
 )
 
 const serveUsage = `usage: commsgate serve [--config FILE]
@@ -24,17 +25,6 @@ Every setting can come from the environment instead of the file
 COMMSGATE_SERVER_PORT, …; see config/SERVER_CONFIG.md). The environment
 overrides the file. --config defaults to $COMMSGATE_CONFIG.
 `
-
-// appOptions configures the App from the server's dependencies: metrics,
-// and the publish secrets from the server configuration (never from a
-// repository).
-func appOptions(d handlers.ServerDeps) handlers.AppOptions {
-	return handlers.AppOptions{
-		Observer:     d.Metrics,
-		Publications: d.Metrics,
-		Secrets:      d.Config.Publish.Secrets,
-	}
-}
 
 // runServe is `commsgate serve`.
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -61,15 +51,19 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "commsgate serve: %v\n", err)
 		return 1
 	}
-	logger := handlers.NewLogger(cfg.Logging, stderr)
-
-	opts := append([]handlers.ServerOption{handlers.WithLogger(logger)}, handlers.WithApp(handlers.AppWiring{Configure: appOptions, SweepEvery: *sweepEvery})...)
-	srv, err := handlers.NewServer(cfg, opts...)
+	if *sweepEvery <= 0 {
+		// The sweep is what turns a scheduled notice green at publish_at
+		// and resumes interrupted publications; without it they wait forever.
+		fmt.Fprintf(stderr, "commsgate serve: --sweep-interval must be positive, not %s\n", *sweepEvery)
+		return 2
+	}
+	logger := server.NewLogger(cfg.Logging, stderr)
+	d, err := handlers.Deploy(cfg, handlers.DeployOptions{Logger: logger, SweepEvery: *sweepEvery})
 	if err != nil {
 		logger.Error().Err(err).Msg("commsgate could not start")
 		return 1
 	}
-	if err := srv.Run(ctx); err != nil {
+	if err := d.Server.Run(ctx); err != nil {
 		logger.Error().Err(err).Msg("commsgate stopped with an error")
 		return 1
 	}

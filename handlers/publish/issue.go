@@ -83,7 +83,15 @@ func (s *IssueSender) previousIssue(n Notice) (int, bool) {
 }
 
 func (s *IssueSender) marker(n Notice) string {
-	return "<!-- commsgate: communication=" + n.CommunicationID() + " delivery=" + n.DeliveryID(s.Target) + " -->\n"
+	// Two strings: the encoding cannot fail.
+	m, _ := EncodeMarker("delivery", deliveryMarker{Communication: n.CommunicationID(), Delivery: n.DeliveryID(s.Target)})
+	return m + "\n"
+}
+
+// deliveryMarker names what an announcement issue or comment delivers.
+type deliveryMarker struct {
+	Communication string `json:"communication"`
+	Delivery      string `json:"delivery"`
 }
 
 func (s *IssueSender) receipt(issue *github.Issue) Receipt {

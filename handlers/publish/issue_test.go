@@ -171,7 +171,7 @@ func TestIssueSenderCreatesThenUpdates(t *testing.T) {
 	if created.GetTitle() != wantTitle || !strings.HasPrefix(created.GetBody(), wantBody) {
 		t.Errorf("issue title/body differ from RenderIssue:\n%s\n%s", created.GetTitle(), created.GetBody())
 	}
-	if !strings.Contains(created.GetBody(), "<!-- commsgate: communication="+first.CommunicationID()) {
+	if !strings.Contains(created.GetBody(), `<!-- commsgate-delivery {"communication":"`+first.CommunicationID()) {
 		t.Error("issue body lacks the delivery marker")
 	}
 	if strings.Join(api.labels[1], ",") != "announcement" {

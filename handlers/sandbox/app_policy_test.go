@@ -140,3 +140,25 @@ func TestRepositoryWithoutPolicyIsLeftAlone(t *testing.T) {
 		t.Fatal("the repository got a policy file, yet the next event posted no approval check")
 	}
 }
+
+// Publication judges a merge by the policy the default branch had just
+// before it. Read after the merge, the PR's own weakened policy would be
+// the one on main, and a SIG lead's approval plus an administrator's
+// merge would be enough to publish.
+func TestMergeThatWeakensThePolicyIsJudgedByThePolicyBeforeIt(t *testing.T) {
+	sb := start(t, sandbox.Options{})
+	pr, ev := sb.GitHub.OpenPR(sandbox.CommsRepo, githubfake.PRSpec{
+		Author: sandbox.Author, Title: "Simplify reviews",
+		Files: map[string]string{".github/commsgate.yml": weakPolicy(), noticePath: validNotice()},
+	})
+	send(t, sb, ev)
+	approve(t, sb, pr, "nina")
+	sb.Clock.Set(afterPublishAt)
+	merged := mergeByHand(t, sb, pr)
+
+	nothingPublished(t, sb)
+	run := check(t, sb, merged.MergeCommitSHA, "commsgate/publish")
+	if run.Conclusion != "failure" || !strings.Contains(run.Text, "merged before it was approved") {
+		t.Fatalf("publish check = %s %q, want a refusal for missing approvals:\n%s", run.Conclusion, run.Title, run.Text)
+	}
+}

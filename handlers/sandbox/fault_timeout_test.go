@@ -4,7 +4,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/commsgate/commsgate/handlers"
+	"github.com/commsgate/commsgate/handlers/ghclient"
 	"github.com/commsgate/commsgate/handlers/githubfake"
 	"github.com/commsgate/commsgate/handlers/sandbox"
 )
@@ -17,7 +17,7 @@ func TestSlowGitHubPastTheClientTimeout(t *testing.T) {
 	sb := start(t, sandbox.Options{})
 	// A replica whose client waits 300ms per attempt, twice, instead of
 	// production's 20s, so the test takes a second rather than a minute.
-	policy := handlers.DefaultRetryPolicy()
+	policy := ghclient.DefaultRetryPolicy()
 	policy.AttemptTimeout = 300 * time.Millisecond
 	policy.MaxAttempts = 2
 	policy.BaseDelay = 10 * time.Millisecond

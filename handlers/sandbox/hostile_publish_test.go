@@ -88,7 +88,7 @@ func TestInjectionInTheNoticeIsInertInEveryChannel(t *testing.T) {
 	// GitHub itself strips scripts and event handlers when it renders an
 	// issue, so the app only has to keep its own marker intact.
 	issue := announcements(sb)[0]
-	if n := strings.Count(issue.Body, "<!-- commsgate: communication="); n != 1 {
+	if n := strings.Count(issue.Body, `<!-- commsgate-delivery {"communication":`); n != 1 {
 		t.Errorf("the announcement issue carries %d delivery markers, want 1:\n%s", n, issue.Body)
 	}
 }

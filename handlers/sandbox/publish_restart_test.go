@@ -12,7 +12,9 @@ import (
 
 	"github.com/commsgate/commsgate/handlers"
 	"github.com/commsgate/commsgate/handlers/githubfake"
+	"github.com/commsgate/commsgate/handlers/publication"
 	"github.com/commsgate/commsgate/handlers/sandbox"
+	"github.com/commsgate/commsgate/handlers/server"
 )
 
 // replica is a second commsgate process started against the sandbox's
@@ -23,7 +25,7 @@ type replica struct {
 	app     *handlers.App
 	logger  zerolog.Logger
 	hookURL string
-	server  *handlers.Server
+	server  *server.Server
 }
 
 func startReplica(t *testing.T, sb *sandbox.Sandbox) *replica {
@@ -38,7 +40,7 @@ func startReplica(t *testing.T, sb *sandbox.Sandbox) *replica {
 	// publish retries.
 	r, err := sb.StartReplica(sandbox.ReplicaOptions{
 		Logger:       &logger,
-		PublishRetry: handlers.PublishRetry{Attempts: 3, BaseDelay: 20 * time.Millisecond},
+		PublishRetry: publication.Retry{Attempts: 3, BaseDelay: 20 * time.Millisecond},
 	})
 	if err != nil {
 		t.Fatal(err)

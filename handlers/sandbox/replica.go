@@ -2,7 +2,6 @@ package sandbox
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -15,6 +14,9 @@ import (
 
 	"github.com/commsgate/commsgate/config"
 	"github.com/commsgate/commsgate/handlers"
+	"github.com/commsgate/commsgate/handlers/ghclient"
+	"github.com/commsgate/commsgate/handlers/publication"
+	"github.com/commsgate/commsgate/handlers/server"
 )
 
 // ReplicaOptions shape one commsgate server started against the sandbox's
@@ -33,15 +35,10 @@ type ReplicaOptions struct {
 	// Replica.SweepOnce).
 	SweepEvery time.Duration
 	// GitHubRetry replaces the GitHub client's retry policy when set.
-	GitHubRetry *handlers.RetryPolicy
+	GitHubRetry *ghclient.RetryPolicy
 	// PublishRetry retries failed deliveries to targets; the zero value
 	// is the app's default.
-	PublishRetry handlers.PublishRetry
-	// Metrics wires the server's metrics in as the app's evaluation and
-	// publication observer.
-	Metrics bool
-	// Built, when set, receives the App once it exists.
-	Built func(*handlers.App)
+	PublishRetry publication.Retry
 }
 
 // Replica is a commsgate server (its own queue, caches and GitHub
@@ -50,7 +47,7 @@ type ReplicaOptions struct {
 // server a benchmark measures. It shares nothing in memory with other
 // replicas.
 type Replica struct {
-	Server *handlers.Server
+	Server *server.Server
 	// BaseURL is the server's address (health, metrics); HookURL is where
 	// webhooks go.
 	BaseURL string
@@ -80,41 +77,21 @@ func (s *Sandbox) StartReplica(o ReplicaOptions) (*Replica, error) {
 		BaseURL: "http://" + ln.Addr().String(),
 		stopped: make(chan struct{}),
 	}
-	r.HookURL = r.BaseURL + handlers.WebhookPath
+	r.HookURL = r.BaseURL + server.WebhookPath
 	if o.Logger != nil {
 		r.logger = *o.Logger
 	} else {
-		r.logger = handlers.NewLogger(cfg.Logging, io.Discard)
+		r.logger = server.NewLogger(cfg.Logging, io.Discard)
 	}
-	configure := func(d handlers.ServerDeps) handlers.AppOptions {
-		opts := handlers.AppOptions{
-			Now:      s.now,
-			Secrets:  d.Config.Publish.Secrets,
-			BotLogin: s.App.BotLogin,
-			Retry:    o.PublishRetry,
-		}
-		if o.Metrics {
-			opts.Observer, opts.Publications = d.Metrics, d.Metrics
-		}
-		return opts
-	}
-	built := func(a *handlers.App) {
-		r.app = a
-		if o.Built != nil {
-			o.Built(a)
-		}
-	}
-	serverOpts := []handlers.ServerOption{handlers.WithLogger(r.logger), handlers.WithListener(ln)}
-	if o.GitHubRetry != nil {
-		serverOpts = append(serverOpts, handlers.WithRetryPolicy(*o.GitHubRetry))
-	}
-	serverOpts = append(serverOpts, handlers.WithApp(handlers.AppWiring{
-		Configure: configure, SweepEvery: o.SweepEvery, Built: built,
-	})...)
-	if r.Server, err = handlers.NewServer(cfg, serverOpts...); err != nil {
+	d, err := handlers.Deploy(cfg, handlers.DeployOptions{
+		Logger: r.logger, Listener: ln, SweepEvery: o.SweepEvery, GitHubRetry: o.GitHubRetry,
+		App: handlers.AppOptions{Now: s.now, BotLogin: s.App.BotLogin, Retry: o.PublishRetry},
+	})
+	if err != nil {
 		ln.Close()
 		return nil, fmt.Errorf("sandbox server: %w", err)
 	}
+	r.Server, r.app = d.Server, d.App
 	ctx, cancel := context.WithCancel(context.Background())
 	r.cancel = cancel
 	go func() {
@@ -175,7 +152,7 @@ func (r *Replica) waitReady() error {
 			return fmt.Errorf("sandbox server at %s stopped before it was ready: %v", r.BaseURL, r.runErr)
 		default:
 		}
-		resp, err := client.Get(r.BaseURL + handlers.ReadyzPath)
+		resp, err := client.Get(r.BaseURL + server.ReadyzPath)
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
@@ -187,7 +164,7 @@ func (r *Replica) waitReady() error {
 	return fmt.Errorf("sandbox server at %s did not become ready within 10s", r.BaseURL)
 }
 
-// App is the server's App, or nil before the server built it.
+// App is the server's App.
 func (r *Replica) App() *handlers.App { return r.app }
 
 // Logger is the logger the server writes to.
@@ -196,9 +173,6 @@ func (r *Replica) Logger() zerolog.Logger { return r.logger }
 // SweepOnce runs one sweep now, as the periodic sweeper does every minute.
 // It does not deliver the events the sweep caused (see Sandbox.Settle).
 func (r *Replica) SweepOnce(ctx context.Context) error {
-	if r.app == nil {
-		return errors.New("sandbox: the app is not wired")
-	}
 	return r.app.NewSweeper(time.Minute).SweepOnce(r.logger.WithContext(ctx))
 }
 

@@ -12,8 +12,11 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/commsgate/commsgate/handlers"
+	"github.com/commsgate/commsgate/handlers/ghclient"
 	"github.com/commsgate/commsgate/handlers/githubfake"
+	"github.com/commsgate/commsgate/handlers/publication"
 	"github.com/commsgate/commsgate/handlers/sandbox"
+	"github.com/commsgate/commsgate/handlers/server"
 )
 
 // serverReplica is another commsgate server (its own queue, caches,
@@ -21,7 +24,7 @@ import (
 // and hook receivers: a second replica of a deployment, or one started
 // with a different retry policy.
 type serverReplica struct {
-	server  *handlers.Server
+	server  *server.Server
 	app     *handlers.App
 	hookURL string
 	logger  zerolog.Logger
@@ -31,7 +34,7 @@ type serverReplica struct {
 type replicaOptions struct {
 	name string
 	// retry replaces the GitHub client's retry policy when set.
-	retry *handlers.RetryPolicy
+	retry *ghclient.RetryPolicy
 }
 
 // startServerReplica builds the server the way the sandbox does, from
@@ -51,8 +54,7 @@ func startServerReplica(t *testing.T, sb *sandbox.Sandbox, opts replicaOptions) 
 		Logger:  &r.logger,
 		Workers: 4, QueueSize: 200,
 		GitHubRetry:  opts.retry,
-		PublishRetry: handlers.PublishRetry{Attempts: 3, BaseDelay: 20 * time.Millisecond},
-		Metrics:      true,
+		PublishRetry: publication.Retry{Attempts: 3, BaseDelay: 20 * time.Millisecond},
 	})
 	if err != nil {
 		t.Fatal(err)

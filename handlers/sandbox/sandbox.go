@@ -14,8 +14,9 @@ import (
 
 	"github.com/rs/zerolog"
 
-	"github.com/commsgate/commsgate/handlers"
 	"github.com/commsgate/commsgate/handlers/githubfake"
+	"github.com/commsgate/commsgate/handlers/publication"
+	"github.com/commsgate/commsgate/handlers/server"
 )
 
 // Options shape a sandbox; the zero value is a quiet sandbox on the real
@@ -45,7 +46,7 @@ type Sandbox struct {
 	GitHub       *githubfake.Server
 	App          githubfake.App
 	Installation githubfake.Installation
-	Server       *handlers.Server
+	Server       *server.Server
 	Mail         *MailReceiver
 	Hooks        *HookReceiver
 	Clock        *Clock
@@ -103,8 +104,7 @@ func Start(opts Options) (*Sandbox, error) {
 		Workers: opts.Workers, QueueSize: opts.QueueSize,
 		SweepEvery: opts.SweepEvery,
 		// Quick retries: a sandbox shows backoff, it does not wait for it.
-		PublishRetry: handlers.PublishRetry{Attempts: 3, BaseDelay: 20 * time.Millisecond},
-		Metrics:      true,
+		PublishRetry: publication.Retry{Attempts: 3, BaseDelay: 20 * time.Millisecond},
 	})
 	if err != nil {
 		s.closeReceivers()

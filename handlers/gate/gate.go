@@ -1,0 +1,78 @@
+// Package gate is one evaluation of a pull request: it reads the facts
+// (package facts), lets policy.Evaluate decide, plans the effects and
+// applies them: the template and approval check runs, review requests,
+// reactions to commands and, at publish_at, the merge.
+//
+// A green check is the one result that must never rest on stale facts,
+// so it is guarded twice: it is decided on team answers read fresh from
+// GitHub, and after writing it the pass re-reads what it rested on and
+// starts over if anything moved (see GitHub.Moved for why after).
+package gate
+
+import (
+	"context"
+	"time"
+
+	"github.com/google/go-github/v62/github"
+	"github.com/palantir/go-githubapp/githubapp"
+
+	"github.com/commsgate/commsgate/handlers/coalesce"
+	"github.com/commsgate/commsgate/handlers/facts"
+	"github.com/commsgate/commsgate/handlers/ghclient"
+)
+
+// Observer records how evaluations went; the server's metrics implement it.
+type Observer interface {
+	ObserveEvaluation(d time.Duration, outcome string)
+}
+
+// Gate evaluates pull requests. Evaluations of one PR never overlap in a
+// process; a request arriving meanwhile folds into one more pass.
+type Gate struct {
+	clients  githubapp.ClientCreator
+	cache    *facts.Cache
+	self     *ghclient.Identity
+	now      func() time.Time
+	observer Observer
+	passes   *coalesce.Group[Request]
+	// reader builds the facts reader of one pass; unit tests stand a
+	// struct fake in.
+	reader func(gh *github.Client) facts.Reader
+}
+
+// Options are what a Gate needs besides the GitHub clients.
+type Options struct {
+	Cache    *facts.Cache
+	Self     *ghclient.Identity
+	Now      func() time.Time
+	Observer Observer
+}
+
+// New builds the gate.
+func New(clients githubapp.ClientCreator, o Options) *Gate {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	g := &Gate{
+		clients: clients, cache: o.Cache, self: o.Self, now: o.Now, observer: o.Observer,
+		passes: coalesce.New(merge),
+	}
+	g.reader = func(gh *github.Client) facts.Reader { return facts.NewGitHub(gh, g.cache, g.self) }
+	return g
+}
+
+// Evaluate re-evaluates one pull request from GitHub's current state and
+// applies the decision.
+func (g *Gate) Evaluate(ctx context.Context, t facts.Target, req Request) error {
+	return g.passes.Do(t.Key(), req, func(r Request) error {
+		start := time.Now()
+		outcome, err := g.evaluateOnce(ctx, t, r)
+		if err != nil {
+			outcome = "error"
+		}
+		if g.observer != nil {
+			g.observer.ObserveEvaluation(time.Since(start), outcome)
+		}
+		return err
+	})
+}

@@ -1,0 +1,48 @@
+package ghclient
+
+import (
+	"net/http"
+	"strconv"
+	"sync"
+)
+
+// countingObserver counts what the client stack reports, the way the
+// server's metrics do: responses by method and status ("error" when there
+// was none), retries by reason.
+type countingObserver struct {
+	mu        sync.Mutex
+	responses map[string]int
+	retried   map[string]int
+}
+
+func newCountingObserver() *countingObserver {
+	return &countingObserver{responses: map[string]int{}, retried: map[string]int{}}
+}
+
+func (o *countingObserver) GitHubResponse(method string, res *http.Response) {
+	status := "error"
+	if res != nil {
+		status = strconv.Itoa(res.StatusCode)
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.responses[method+" "+status]++
+}
+
+func (o *countingObserver) GitHubRetry(reason string) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.retried[reason]++
+}
+
+func (o *countingObserver) requests(method, status string) float64 {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return float64(o.responses[method+" "+status])
+}
+
+func (o *countingObserver) retries(reason string) float64 {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return float64(o.retried[reason])
+}

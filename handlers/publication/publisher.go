@@ -1,0 +1,92 @@
+// Package publication publishes a merged pull request's communications:
+// it checks them once more at the merge commit, keeps a ledger of every
+// delivery in the commsgate/publish check run (written before and after
+// each send, so a restart, a redelivery or another replica sends only
+// what is missing), delivers through package publish, and opens the
+// follow-up issue. The sweeper resumes what a stopped process left and
+// retries temporary failures.
+package publication
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/google/go-github/v62/github"
+	"github.com/palantir/go-githubapp/githubapp"
+
+	"github.com/commsgate/commsgate/config"
+	"github.com/commsgate/commsgate/handlers/coalesce"
+	"github.com/commsgate/commsgate/handlers/facts"
+	"github.com/commsgate/commsgate/handlers/ghclient"
+)
+
+// Observer counts deliveries by target kind and outcome; the server's
+// metrics implement it.
+type Observer interface {
+	PublicationResult(target, kind, outcome string)
+}
+
+// Retry bounds the in-process retries of one publication.
+type Retry struct {
+	Attempts  int
+	BaseDelay time.Duration
+}
+
+// Options are what a Publisher needs besides the GitHub clients.
+type Options struct {
+	Cache *facts.Cache
+	Self  *ghclient.Identity
+	Now   func() time.Time
+	// Secrets are the publish targets' secrets from the server config.
+	Secrets map[string]config.PublishSecret
+	// HTTPClient posts to Slack and webhook targets.
+	HTTPClient *http.Client
+	// Retry bounds the in-process retries of a failed delivery; zero is
+	// four attempts, two seconds apart and doubling.
+	Retry    Retry
+	Observer Observer
+}
+
+// Publisher publishes merged pull requests. Publications of one PR never
+// overlap in a process; across processes the ledger's claim keeps them
+// apart.
+type Publisher struct {
+	clients    githubapp.ClientCreator
+	cache      *facts.Cache
+	self       *ghclient.Identity
+	now        func() time.Time
+	secrets    map[string]config.PublishSecret
+	httpClient *http.Client
+	retry      Retry
+	observer   Observer
+	runs       *coalesce.Group[struct{}]
+}
+
+// New builds the publisher.
+func New(clients githubapp.ClientCreator, o Options) *Publisher {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.HTTPClient == nil {
+		o.HTTPClient = &http.Client{Timeout: 15 * time.Second}
+	}
+	if o.Retry.Attempts == 0 {
+		o.Retry = Retry{Attempts: 4, BaseDelay: 2 * time.Second}
+	}
+	if o.Self == nil {
+		o.Self = ghclient.NewIdentity(clients, 0, "")
+	}
+	if o.Cache == nil {
+		o.Cache = facts.NewCache(0, o.Now)
+	}
+	return &Publisher{
+		clients: clients, cache: o.Cache, self: o.Self, now: o.Now,
+		secrets: o.Secrets, httpClient: o.HTTPClient, retry: o.Retry, observer: o.Observer,
+		runs: coalesce.New(func(a, b struct{}) struct{} { return a }),
+	}
+}
+
+// reader reads through one installation's client.
+func (pub *Publisher) reader(gh *github.Client) *facts.GitHub {
+	return facts.NewGitHub(gh, pub.cache, pub.self)
+}

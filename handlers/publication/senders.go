@@ -1,0 +1,127 @@
+package publication
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/google/go-github/v62/github"
+	"github.com/rs/zerolog"
+
+	"github.com/commsgate/commsgate/config"
+	"github.com/commsgate/commsgate/handlers/publish"
+	"github.com/commsgate/commsgate/policy"
+)
+
+// senderFor builds the sender of one publish target. The policy file names
+// the target and its secret; the secret's values come only from the
+// server's configuration, so a pull request can never redirect a notice
+// to an address of its author's choosing.
+func (pub *Publisher) senderFor(ctx context.Context, gh *github.Client, target policy.Target) (publish.Sender, error) {
+	secret, hasSecret := pub.secrets[config.CanonicalSecretName(target.Secret)]
+	need := func(kind config.SecretKind) error {
+		if target.Secret == "" {
+			return fmt.Errorf("target %s needs `secret:` naming a %s secret of the server configuration", target.Name, kind)
+		}
+		if !hasSecret {
+			return fmt.Errorf("target %s names secret %q, which the server configuration does not define", target.Name, target.Secret)
+		}
+		if secret.Kind != kind {
+			return fmt.Errorf("target %s needs a %s secret, but %q is a %s secret", target.Name, kind, target.Secret, secret.Kind)
+		}
+		return nil
+	}
+	switch target.Kind {
+	case policy.TargetGitHubIssue:
+		owner, repo, ok := strings.Cut(target.Repo, "/")
+		if !ok {
+			return nil, fmt.Errorf("target %s: repo %q is not owner/name", target.Name, target.Repo)
+		}
+		author, err := pub.self.Login(ctx)
+		if err != nil {
+			// A first send does not need it; asking whether an earlier
+			// attempt got through does, and then fails (to be retried).
+			zerolog.Ctx(ctx).Warn().Err(err).Str("target", target.Name).Msg("own login unknown: an interrupted send cannot be checked until GitHub answers")
+		}
+		return &publish.IssueSender{Target: target.Name, Client: gh, Owner: owner, Repo: repo, Labels: target.Labels, Author: author}, nil
+	case policy.TargetEmail:
+		if err := need(config.SecretSMTP); err != nil {
+			return nil, err
+		}
+		return &publish.EmailSender{
+			Target: target.Name, Host: secret.Host, Port: secret.Port,
+			Username: secret.Username, Password: secret.Password, From: secret.From,
+			To: []string{target.To}, TLS: publish.TLSPolicy(secret.TLS), Now: pub.now,
+		}, nil
+	case policy.TargetSlack:
+		if err := need(config.SecretSlack); err != nil {
+			return nil, err
+		}
+		return &publish.SlackSender{Target: target.Name, WebhookURL: secret.URL, Client: pub.httpClient}, nil
+	case policy.TargetWebhook:
+		if err := need(config.SecretWebhook); err != nil {
+			return nil, err
+		}
+		return &publish.WebhookSender{Target: target.Name, URL: secret.URL, Secret: []byte(secret.Secret), Client: pub.httpClient}, nil
+	default:
+		return nil, fmt.Errorf("target %s has unknown kind %q", target.Name, target.Kind)
+	}
+}
+
+// deliveryFinder is implemented by senders that can tell whether a
+// delivery already reached the target (a GitHub issue carries a marker).
+type deliveryFinder interface {
+	Delivered(ctx context.Context, n publish.Notice) (publish.Receipt, bool, error)
+}
+
+// sendOutcome is the outcome of sendWithRetry.
+type sendOutcome struct {
+	receipt publish.Receipt
+	// attempts counts the tries, each a send or a failed look-up.
+	attempts int
+	// found: the target already had the notice, from an attempt whose
+	// outcome was not learnt; nothing was sent again.
+	found bool
+}
+
+// sendWithRetry delivers with exponential backoff while the failure is
+// retryable, bounded so one slow target cannot hold the queue worker long.
+// Once an attempt may have reached the target (maybeSent: a run stopped
+// mid-send, or an earlier run failed after trying; or an attempt here got
+// no answer, or a 5xx, rather than a refusal), a sender that can tell is
+// asked first, so a lost answer never makes a second issue. A sender that
+// cannot tell is sent to again under the same delivery id.
+func (pub *Publisher) sendWithRetry(ctx context.Context, s publish.Sender, n publish.Notice, maybeSent bool) (sendOutcome, error) {
+	finder, canAsk := s.(deliveryFinder)
+	delay := pub.retry.BaseDelay
+	var out sendOutcome
+	for attempt := 1; ; attempt++ {
+		out.attempts = attempt
+		var err error
+		if maybeSent && canAsk {
+			var found bool
+			if out.receipt, found, err = finder.Delivered(ctx, n); err == nil && found {
+				out.found = true
+				return out, nil
+			}
+			// After a failed look-up it stays unknown: ask again next time.
+			maybeSent = err != nil
+		}
+		if err == nil {
+			if out.receipt, err = s.Send(ctx, n); err == nil {
+				return out, nil
+			}
+			maybeSent = !publish.Refused(err)
+		}
+		if !publish.IsRetryable(err) || attempt >= pub.retry.Attempts {
+			return out, err
+		}
+		select {
+		case <-ctx.Done():
+			return out, ctx.Err()
+		case <-time.After(delay):
+		}
+		delay *= 2
+	}
+}
