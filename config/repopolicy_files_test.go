@@ -2,8 +2,10 @@ package config
 
 import (
 	"flag"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -42,7 +44,7 @@ func TestExamplePolicy(t *testing.T) {
 		"status-page":    {Name: "status-page", Kind: policy.TargetWebhook, Secret: "status-page"},
 	}
 	if len(rules.Targets) != len(wantTargets) {
-		t.Errorf("targets = %v, want exactly %v", sortedNames(rules.Targets), sortedNames(wantTargets))
+		t.Errorf("targets = %v, want exactly %v", slices.Sorted(maps.Keys(rules.Targets)), slices.Sorted(maps.Keys(wantTargets)))
 	}
 	for name, want := range wantTargets {
 		got := rules.Targets[name]
@@ -66,7 +68,7 @@ func TestExamplePolicy(t *testing.T) {
 		t.Errorf("banner type = %+v, want min tier 2 with an instant field", banner)
 	}
 	if len(rules.Types) != len(policy.DefaultTypes())+1 {
-		t.Errorf("types = %v, want the built-ins plus banner", sortedNames(rules.Types))
+		t.Errorf("types = %v, want the built-ins plus banner", slices.Sorted(maps.Keys(rules.Types)))
 	}
 }
 
@@ -82,7 +84,7 @@ func TestMinimalPolicy(t *testing.T) {
 		t.Errorf("steering lost its default majority quorum when only its team was set: %+v", rules.Groups["steering"])
 	}
 	if len(rules.Tiers) != len(defaults.Tiers) || len(rules.Types) != len(defaults.Types) {
-		t.Errorf("tiers %v / types %v differ from the defaults", rules.Tiers, sortedNames(rules.Types))
+		t.Errorf("tiers %v / types %v differ from the defaults", rules.Tiers, slices.Sorted(maps.Keys(rules.Types)))
 	}
 	if rules.CommsPath != "comms/" || rules.RequestReviews != "staged" || rules.MergeMethod != "merge" || rules.AutoMerge {
 		t.Errorf("settings differ from the defaults: %+v", rules)

@@ -2,6 +2,8 @@ package config
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -138,7 +140,7 @@ func (l *policyLoader) decodeTiers(n *yaml.Node) {
 			}
 			if s != policy.StageSIG {
 				if _, ok := l.rules.Groups[s]; !ok {
-					candidates := append([]string{policy.StageSIG}, sortedNames(l.rules.Groups)...)
+					candidates := append([]string{policy.StageSIG}, slices.Sorted(maps.Keys(l.rules.Groups))...)
 					l.errorf(nodes[i], RuleTierStage, "stage %q in tier %d is neither sig nor a group%s; define groups.%s with a team, or use one of %s",
 						clipValue(s), tier, didYouMean(s, candidates), clipValue(s), strings.Join(candidates, ", "))
 					continue
@@ -199,7 +201,7 @@ func (l *policyLoader) checkTierGroups(root *yaml.Node) {
 
 // checkTypeTiers requires every type's min_tier to be a defined tier.
 func (l *policyLoader) checkTypeTiers() {
-	for _, name := range sortedNames(l.rules.Types) {
+	for _, name := range slices.Sorted(maps.Keys(l.rules.Types)) {
 		t := l.rules.Types[name]
 		if _, ok := l.rules.Tiers[t.MinTier]; ok {
 			continue

@@ -2,6 +2,8 @@ package config
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -252,7 +254,7 @@ func (l *policyLoader) decodeRequiredWhen(n *yaml.Node, where string, typeFields
 	out := map[string][]string{}
 	for _, e := range es {
 		if _, ok := typeFields[e.Key]; !ok && !hasString(policy.CommonFields, e.Key) {
-			known := append(sortedNames(typeFields), policy.CommonFields...)
+			known := append(slices.Sorted(maps.Keys(typeFields)), policy.CommonFields...)
 			l.errorf(e.KeyN, RuleFieldRequiredWhen, "%s refers to field %q, which this type does not have%s; name one of its fields or a common field", where, clipValue(e.Key), didYouMean(e.Key, known))
 			continue
 		}

@@ -2,7 +2,6 @@ package config
 
 import (
 	"fmt"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -263,53 +262,10 @@ func hasString(list []string, s string) bool {
 	return false
 }
 
-func sortedNames[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
-
-// didYouMean suggests the closest candidate when it is a likely typo:
-// within two edits, and fewer edits than a third of the word's length plus one.
+// didYouMean phrases policy.Suggest's answer for a finding, or says nothing.
 func didYouMean(word string, candidates []string) string {
-	if len(word) > 64 {
-		return ""
+	if best := policy.Suggest(word, candidates); best != "" {
+		return fmt.Sprintf(" (did you mean %q?)", best)
 	}
-	best, bestDist := "", 1<<30
-	lw := strings.ToLower(word)
-	for _, c := range candidates {
-		d := editDistance(lw, strings.ToLower(c))
-		if d < bestDist {
-			best, bestDist = c, d
-		}
-	}
-	if best == "" || bestDist > 2 || bestDist > len(word)/3+1 {
-		return ""
-	}
-	return fmt.Sprintf(" (did you mean %q?)", best)
-}
-
-// editDistance is the Levenshtein distance between a and b.
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
+	return ""
 }

@@ -2,8 +2,9 @@ package config
 
 import (
 	"fmt"
+	"maps"
 	"reflect"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
@@ -39,7 +40,7 @@ func checkServerNode(path string, n *yaml.Node, t reflect.Type, where string) er
 			field, ok := fields[key.Value]
 			if !ok {
 				return fmt.Errorf("config: %s line %d: unknown key %s (known keys here: %s)",
-					path, key.Line, joinServerKey(where, key.Value), strings.Join(sortedServerFieldNames(fields), ", "))
+					path, key.Line, joinServerKey(where, key.Value), strings.Join(slices.Sorted(maps.Keys(fields)), ", "))
 			}
 			if err := checkServerNode(path, value, field.Type, joinServerKey(where, key.Value)); err != nil {
 				return err
@@ -73,15 +74,6 @@ func serverYAMLFields(t reflect.Type) map[string]reflect.StructField {
 		fields[name] = f
 	}
 	return fields
-}
-
-func sortedServerFieldNames(fields map[string]reflect.StructField) []string {
-	names := make([]string, 0, len(fields))
-	for name := range fields {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	return names
 }
 
 func joinServerKey(where, key string) string {

@@ -6,12 +6,16 @@ import (
 	"strings"
 )
 
-// suggest returns the candidate closest to got when it is close enough to
+// Suggest returns the candidate closest to got when it is close enough to
 // be a likely typo, or "" otherwise. Case, "-", "_" and spaces are ignored
 // first (publishAt, publish-at), then the optimal string alignment distance
 // (edits and swapped neighbours) decides, allowing one edit per four
-// characters and at least one.
-func suggest(got string, candidates []string) string {
+// characters and at least one. It is the one did-you-mean of commsgate:
+// documents and the policy file suggest alike.
+func Suggest(got string, candidates []string) string {
+	if len(got) > maxSuggestLen {
+		return "" // no typo is that long, and the distance is quadratic
+	}
 	norm := func(s string) string {
 		return strings.NewReplacer("-", "", "_", "", " ", "").Replace(strings.ToLower(s))
 	}
@@ -32,6 +36,9 @@ func suggest(got string, candidates []string) string {
 	}
 	return best
 }
+
+// maxSuggestLen bounds the words Suggest compares.
+const maxSuggestLen = 64
 
 // suggestByFirstWord returns the only candidate whose first word (before
 // "_" or "-") is got's first word, or "".
@@ -57,7 +64,7 @@ func suggestByFirstWord(got string, candidates []string) string {
 
 // didYouMean phrases a suggestion for a message, or says nothing.
 func didYouMean(got string, candidates []string) string {
-	if s := suggest(got, candidates); s != "" {
+	if s := Suggest(got, candidates); s != "" {
 		return fmt.Sprintf(" (did you mean `%s`?)", s)
 	}
 	return ""

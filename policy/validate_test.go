@@ -313,8 +313,8 @@ func TestSuggest(t *testing.T) {
 		{"mood", ""},
 	}
 	for _, tc := range cases {
-		if got := suggest(tc.got, fields); got != tc.want {
-			t.Errorf("suggest(%q) = %q, want %q", tc.got, got, tc.want)
+		if got := Suggest(tc.got, fields); got != tc.want {
+			t.Errorf("Suggest(%q) = %q, want %q", tc.got, got, tc.want)
 		}
 	}
 	if got := suggestByFirstWord("publish_time", []string{"publish_at", "title"}); got != "publish_at" {

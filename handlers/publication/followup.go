@@ -40,18 +40,19 @@ func communicationID(t facts.Target, path string) string {
 	return publish.Notice{Repo: t.Owner + "/" + t.Repo, Path: path}.CommunicationID()
 }
 
-// parseRecord reads the hidden record of a follow-up issue's body. A
-// damaged record is as good as none: the issue is then not this
-// communication's, and a new one is opened rather than one guessed at.
-func parseRecord(body string) (*record, bool) {
+// parseRecord reads the hidden record of a follow-up issue's body: nil
+// when there is none, an error when it is damaged (someone edited the
+// issue body), which callers report rather than guess at.
+func parseRecord(body string) (*record, error) {
 	var r record
-	if found, err := publish.DecodeMarker(body, recordKind, &r); !found || err != nil {
-		return nil, false
+	found, err := publish.DecodeMarker(body, recordKind, &r)
+	if !found || err != nil {
+		return nil, err
 	}
 	if r.Receipts == nil {
 		r.Receipts = map[string]publish.Receipt{}
 	}
-	return &r, true
+	return &r, nil
 }
 
 // withRecord replaces (or appends) the hidden record in an issue body.
@@ -92,7 +93,14 @@ func (pub *Publisher) findRecord(ctx context.Context, gh *github.Client, t facts
 		return nil, nil, err
 	}
 	for _, is := range issues {
-		if r, ok := parseRecord(is.GetBody()); ok && r.Communication == id {
+		r, err := parseRecord(is.GetBody())
+		if err != nil {
+			// Not this communication's as far as anyone can tell: a new
+			// follow-up is opened rather than a damaged one guessed at.
+			zerolog.Ctx(ctx).Warn().Err(err).Int("issue", is.GetNumber()).Msg("follow-up issue has a damaged record: skipped")
+			continue
+		}
+		if r != nil && r.Communication == id {
 			return r, is, nil
 		}
 	}
@@ -157,7 +165,11 @@ func (pub *Publisher) linkLateReceipts(ctx context.Context, p *publication, path
 	if err != nil {
 		return fmt.Errorf("read follow-up #%d: %w", number, err)
 	}
-	if rec, ok := parseRecord(issue.GetBody()); ok {
+	rec, err := parseRecord(issue.GetBody())
+	if err != nil {
+		return fmt.Errorf("follow-up #%d: %w", number, err)
+	}
+	if rec != nil {
 		for name, r := range late {
 			rec.Receipts[name] = r
 		}
@@ -183,11 +195,12 @@ func (pub *Publisher) followUp(ctx context.Context, p *publication, path string,
 	if err != nil {
 		return 0, err
 	}
-	content, err := p.mergedFile(ctx, path)
-	if err != nil {
-		return 0, err
+	// The document as publishFile read it at the merge commit: every
+	// communication of the merge passes through it before follow-ups.
+	doc := p.docs[path]
+	if doc == nil {
+		return 0, fmt.Errorf("open follow-up for %s: the merged notice was never read by this run", path)
 	}
-	doc, _ := policy.ParseDocument(path, content)
 	if existing != nil {
 		number := p.pr.GetNumber()
 		if existing.PR == number || slices.Contains(existing.Updates, number) {
@@ -257,8 +270,12 @@ func (pub *Publisher) RemindRepo(ctx context.Context, gh *github.Client, t facts
 		return err
 	}
 	for _, is := range issues {
-		rec, ok := parseRecord(is.GetBody())
-		if !ok || rec.Reminded || now.Before(rec.Due) {
+		rec, err := parseRecord(is.GetBody())
+		if err != nil {
+			zerolog.Ctx(ctx).Warn().Err(err).Int("issue", is.GetNumber()).Msg("follow-up issue has a damaged record: no reminder")
+			continue
+		}
+		if rec == nil || rec.Reminded || now.Before(rec.Due) {
 			continue
 		}
 		rec.Reminded = true

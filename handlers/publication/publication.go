@@ -43,8 +43,10 @@ type publication struct {
 	// owner is this process's claim on the ledger.
 	owner string
 	// mergedFiles are the communications read at the merge commit, kept
-	// so the follow-up does not download what publishing already read.
+	// so the follow-up does not download what publishing already read;
+	// docs are the same, checked.
 	mergedFiles map[string][]byte
+	docs        map[string]*policy.Document
 	// renamedFrom maps a renamed communication's path to its old one, whose
 	// follow-up record it continues.
 	renamedFrom map[string]string
@@ -165,6 +167,10 @@ func (p *publication) publishFile(ctx context.Context, c facts.CommFile) error {
 	check := policy.CheckDocument(path, content, p.rules, p.now)
 	doc := check.Document
 	refusal := p.refusal(doc, check.Findings)
+	if p.docs == nil {
+		p.docs = map[string]*policy.Document{}
+	}
+	p.docs[path] = doc
 
 	// Only a communication that went out before is an update: a file
 	// first published by this merge is new, however GitHub labels its

@@ -93,18 +93,15 @@ func (s *Sweeper) evaluateOpenPRs(ctx context.Context, gh *github.Client, base f
 
 // installationRepos lists the repositories the installation can reach.
 func installationRepos(ctx context.Context, gh *github.Client) ([]*github.Repository, error) {
-	var all []*github.Repository
-	opts := &github.ListOptions{PerPage: 100}
-	for page := 0; page < ghclient.MaxPages; page++ {
-		list, resp, err := gh.Apps.ListRepos(ctx, opts)
-		if err != nil {
-			return nil, fmt.Errorf("list installation repositories: %w", err)
+	repos, err := ghclient.ListAll(func(o github.ListOptions) ([]*github.Repository, *github.Response, error) {
+		list, resp, err := gh.Apps.ListRepos(ctx, &o)
+		if list == nil {
+			return nil, resp, err
 		}
-		all = append(all, list.Repositories...)
-		if resp.NextPage == 0 {
-			break
-		}
-		opts.Page = resp.NextPage
+		return list.Repositories, resp, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list installation repositories: %w", err)
 	}
-	return all, nil
+	return repos, nil
 }
