@@ -31,6 +31,7 @@ import (
 	"github.com/commsgate/commsgate/handlers/ghclient"
 	"github.com/commsgate/commsgate/handlers/publication"
 	"github.com/commsgate/commsgate/handlers/sweep"
+	"github.com/commsgate/commsgate/handlers/timers"
 )
 
 // AppOptions tune an App; the zero value is production's defaults.
@@ -55,6 +56,11 @@ type AppOptions struct {
 	Retry publication.Retry
 	// Publications observes delivery outcomes, for metrics.
 	Publications publication.Observer
+	// TimerPoll bounds how long the timers go without re-reading the
+	// clock (30 seconds when zero; the sandbox's clock jumps, so it polls
+	// often). TimerLag observes how late each timer fired.
+	TimerPoll time.Duration
+	TimerLag  func(time.Duration)
 }
 
 // App routes webhook events to the gate and the publisher. The two share
@@ -66,6 +72,7 @@ type App struct {
 	gate      *gate.Gate
 	publisher *publication.Publisher
 	sweeper   *sweep.Sweeper
+	timers    *timers.Timers
 }
 
 // NewApp builds the App around a go-githubapp client creator.
@@ -75,10 +82,10 @@ func NewApp(clients githubapp.ClientCreator, o AppOptions) *App {
 	}
 	cache := facts.NewCache(o.TeamTTL, o.Now)
 	self := ghclient.NewIdentity(clients, o.AppID, o.BotLogin)
-	a := &App{clients: clients, cache: cache, self: self}
-	a.gate = gate.New(clients, gate.Options{Cache: cache, Self: self, Now: o.Now, Observer: o.Evaluations})
+	a := &App{clients: clients, cache: cache, self: self, timers: timers.New(o.Now, o.TimerPoll, o.TimerLag)}
+	a.gate = gate.New(clients, gate.Options{Cache: cache, Self: self, Now: o.Now, Observer: o.Evaluations, Timers: a.timers})
 	a.publisher = publication.New(clients, publication.Options{
-		Cache: cache, Self: self, Now: o.Now,
+		Cache: cache, Self: self, Now: o.Now, Timers: a.timers,
 		Secrets: o.Secrets, HTTPClient: o.HTTPClient, Retry: o.Retry, Observer: o.Publications,
 	})
 	a.sweeper = a.NewSweeper(0)
@@ -90,6 +97,10 @@ func NewApp(clients githubapp.ClientCreator, o AppOptions) *App {
 func (a *App) NewSweeper(interval time.Duration) *sweep.Sweeper {
 	return sweep.New(a.clients, a.cache, a.self, a.gate, a.publisher, interval)
 }
+
+// Timers fire the App's work at its instants: the time gate at
+// publish_at, an early merge's publication. Run them beside the server.
+func (a *App) Timers() *timers.Timers { return a.timers }
 
 // EventHandlers are the go-githubapp handlers to register with the
 // dispatcher.

@@ -59,6 +59,9 @@ func Deploy(cfg *config.Server, o DeployOptions) (*Deployment, error) {
 	// from a repository.
 	appOpts.Secrets = cfg.Publish.Secrets
 	appOpts.Evaluations, appOpts.Publications = metrics, metrics
+	if appOpts.TimerLag == nil {
+		appOpts.TimerLag = metrics.TimerLag
+	}
 	app := NewApp(clients, appOpts)
 
 	opts := []server.ServerOption{
@@ -66,6 +69,14 @@ func Deploy(cfg *config.Server, o DeployOptions) (*Deployment, error) {
 		server.WithMetrics(metrics, registry),
 		server.WithEventHandlers(app.EventHandlers()...),
 	}
+	timerLogger := o.Logger.With().Str("task", "timers").Logger()
+	opts = append(opts, server.WithBackgroundTask(server.BackgroundTask{
+		Name: "timers",
+		Run: func(ctx context.Context) error {
+			app.Timers().Run(timerLogger.WithContext(ctx))
+			return nil
+		},
+	}))
 	if o.Listener != nil {
 		opts = append(opts, server.WithListener(o.Listener))
 	}

@@ -21,6 +21,7 @@ var allowedImports = map[string][]string{
 	"config":               {"policy"},
 	"handlers/ghclient":    {},
 	"handlers/coalesce":    {},
+	"handlers/timers":      {},
 	"handlers/report":      {"policy"},
 	"handlers/publish":     {"policy"},
 	"handlers/server":      {"config"},
@@ -28,7 +29,7 @@ var allowedImports = map[string][]string{
 	"handlers/gate":        {"handlers/coalesce", "handlers/facts", "handlers/ghclient", "handlers/report", "policy"},
 	"handlers/publication": {"config", "handlers/coalesce", "handlers/facts", "handlers/ghclient", "handlers/publish", "handlers/report", "policy"},
 	"handlers/sweep":       {"handlers/facts", "handlers/gate", "handlers/ghclient", "handlers/publication"},
-	"handlers":             {"config", "handlers/facts", "handlers/gate", "handlers/ghclient", "handlers/publication", "handlers/report", "handlers/server", "handlers/sweep", "policy"},
+	"handlers":             {"config", "handlers/facts", "handlers/gate", "handlers/ghclient", "handlers/publication", "handlers/report", "handlers/server", "handlers/sweep", "handlers/timers", "policy"},
 }
 
 // forbiddenInPolicy keeps the core pure: no network, no files, no

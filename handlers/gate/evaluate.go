@@ -136,6 +136,9 @@ func (g *Gate) evaluatePass(ctx context.Context, p *pass) (passResult, error) {
 		}
 		return res, err
 	}
+	if decision.State == policy.StateScheduled && !decision.ReleaseAt.IsZero() {
+		g.wakeAt(ctx, p.t, decision.ReleaseAt)
+	}
 	plan := planEffects(p.t, st.PR, pol.Rules, ev, decision, p.req.Trigger)
 	if err := g.apply(ctx, p, checks, plan, st, ev); err != nil {
 		if errors.Is(err, errStateMoved) {

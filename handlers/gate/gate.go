@@ -15,6 +15,7 @@ import (
 
 	"github.com/google/go-github/v62/github"
 	"github.com/palantir/go-githubapp/githubapp"
+	"github.com/rs/zerolog"
 
 	"github.com/commsgate/commsgate/handlers/coalesce"
 	"github.com/commsgate/commsgate/handlers/facts"
@@ -26,6 +27,11 @@ type Observer interface {
 	ObserveEvaluation(d time.Duration, outcome string)
 }
 
+// Scheduler calls fire at an instant; package timers implements it.
+type Scheduler interface {
+	At(key string, at time.Time, fire func(context.Context))
+}
+
 // Gate evaluates pull requests. Evaluations of one PR never overlap in a
 // process; a request arriving meanwhile folds into one more pass.
 type Gate struct {
@@ -34,6 +40,7 @@ type Gate struct {
 	self     *ghclient.Identity
 	now      func() time.Time
 	observer Observer
+	timers   Scheduler
 	passes   *coalesce.Group[Request]
 	// reader builds the facts reader of one pass; unit tests stand a
 	// struct fake in.
@@ -46,6 +53,9 @@ type Options struct {
 	Self     *ghclient.Identity
 	Now      func() time.Time
 	Observer Observer
+	// Timers evaluate a scheduled notice again at the moment its time
+	// gate opens; without them the sweep does, at its next pass.
+	Timers Scheduler
 }
 
 // New builds the gate.
@@ -54,7 +64,7 @@ func New(clients githubapp.ClientCreator, o Options) *Gate {
 		o.Now = time.Now
 	}
 	g := &Gate{
-		clients: clients, cache: o.Cache, self: o.Self, now: o.Now, observer: o.Observer,
+		clients: clients, cache: o.Cache, self: o.Self, now: o.Now, observer: o.Observer, timers: o.Timers,
 		passes: coalesce.New(merge),
 	}
 	g.reader = func(gh *github.Client) facts.Reader { return facts.NewGitHub(gh, g.cache, g.self) }
@@ -74,5 +84,19 @@ func (g *Gate) Evaluate(ctx context.Context, t facts.Target, req Request) error 
 			g.observer.ObserveEvaluation(time.Since(start), outcome)
 		}
 		return err
+	})
+}
+
+// wakeAt evaluates t again at at, when its time gate opens.
+func (g *Gate) wakeAt(ctx context.Context, t facts.Target, at time.Time) {
+	if g.timers == nil {
+		return
+	}
+	logger := *zerolog.Ctx(ctx)
+	g.timers.At("gate:"+t.Key(), at, func(base context.Context) {
+		ctx := logger.WithContext(base)
+		if err := g.Evaluate(ctx, t, Request{Trigger: TimerFired}); err != nil {
+			logger.Warn().Err(err).Msg("evaluation at the time gate failed; the sweep retries")
+		}
 	})
 }

@@ -51,7 +51,7 @@ func (p *publication) openLedger(ctx context.Context) (bool, error) {
 	case p.run.GetStatus() == "completed" && p.run.GetConclusion() == "success":
 		logger.Info().Msg("publication already complete: nothing to send")
 		return false, nil
-	case p.run.GetStatus() != "completed" && l.Owner != "" && p.pub.now().Sub(l.Saved) < publicationLease:
+	case p.run.GetStatus() != "completed" && l.Owner != "" && l.WaitingUntil.IsZero() && p.pub.now().Sub(l.Saved) < publicationLease:
 		logger.Info().Str("owner", l.Owner).Msg("another process is publishing this merge")
 		return false, nil
 	}

@@ -37,6 +37,10 @@ type ledger struct {
 	Owner      string                     `json:"owner,omitempty"`
 	Deliveries map[string]*targetDelivery `json:"deliveries"`
 	FollowUps  map[string]int             `json:"follow_ups,omitempty"` // path → issue number
+	// WaitingUntil is set while an approved notice merged before its
+	// publish_at waits for it: nothing is sent before, and at that time
+	// a timer, or failing that the sweep, publishes it.
+	WaitingUntil time.Time `json:"waiting_until,omitempty"`
 	// Linked are the targets each follow-up issue already links (path →
 	// target names), so a target that succeeds only on a retry is added to
 	// the follow-up once, and the others are not repeated.

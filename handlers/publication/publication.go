@@ -1,6 +1,7 @@
 package publication
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/commsgate/commsgate/handlers/facts"
+	"github.com/commsgate/commsgate/handlers/ghclient"
 	"github.com/commsgate/commsgate/handlers/publish"
 	"github.com/commsgate/commsgate/handlers/report"
 	"github.com/commsgate/commsgate/policy"
@@ -38,6 +40,8 @@ type publication struct {
 	run      *github.CheckRun
 	ledger   *ledger
 	now      time.Time
+	// waited is set when the merge waited for its publish_at.
+	waited bool
 	// unsaved is set once writing the ledger failed.
 	unsaved bool
 	// owner is this process's claim on the ledger.
@@ -135,6 +139,15 @@ func (pub *Publisher) publishMerged(ctx context.Context, t facts.Target) error {
 		logger.Info().Msg("another replica owns this publication")
 		return nil
 	}
+	if p.decision.State == policy.StateScheduled {
+		// Approved, and merged before its time: it waits, and goes out
+		// by itself at publish_at. A merge is not a reason to go early.
+		return p.wait(ctx, p.decision.ReleaseAt)
+	}
+	// A notice that waited for its time may have been reverted or changed
+	// on the default branch meanwhile: that withdraws it.
+	p.waited = !p.ledger.WaitingUntil.IsZero()
+	p.ledger.WaitingUntil = time.Time{}
 	p.renamedFrom = map[string]string{}
 	for _, c := range comms {
 		if c.PreviousPath != "" {
@@ -167,6 +180,11 @@ func (p *publication) publishFile(ctx context.Context, c facts.CommFile) error {
 	check := policy.CheckDocument(path, content, p.rules, p.now)
 	doc := check.Document
 	refusal := p.refusal(doc, check.Findings)
+	if refusal == "" && p.waited {
+		if refusal, err = p.withdrawn(ctx, path, content); err != nil {
+			return err
+		}
+	}
 	if p.docs == nil {
 		p.docs = map[string]*policy.Document{}
 	}
@@ -239,6 +257,36 @@ func (p *publication) publishFile(ctx context.Context, c facts.CommFile) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// wait records that the publication waits until at, says so in the
+// publish check (in progress, so branch protection and readers see it is
+// not done), and sets the timer that publishes it then.
+func (p *publication) wait(ctx context.Context, at time.Time) error {
+	p.ledger.WaitingUntil = at
+	p.ledger.Saved = p.pub.now()
+	if err := p.write(ctx, report.PublishWaitingTitle(at), report.PublishWaiting(p.t.Number, p.pr.GetMergeCommitSHA(), at, p.decision.Schedule)); err != nil {
+		return err
+	}
+	zerolog.Ctx(ctx).Info().Time("publish_at", at).Msg("merged before publish_at: waiting")
+	p.pub.publishAt(ctx, p.t, at)
+	return nil
+}
+
+// withdrawn says why a notice that waited for its time no longer goes
+// out: the default branch no longer has it as merged (reverted, or
+// changed by a later merge that publishes itself), or "".
+func (p *publication) withdrawn(ctx context.Context, path string, merged []byte) (string, error) {
+	current, err := p.reader.FileAt(ctx, p.t, path, p.t.DefaultBranch)
+	switch {
+	case ghclient.IsNotFound(err):
+		return report.RefusedWithdrawn(p.t.DefaultBranch), nil
+	case err != nil:
+		return "", err
+	case !bytes.Equal(current, merged):
+		return report.RefusedChangedWhileWaiting(p.t.DefaultBranch), nil
+	}
+	return "", nil
 }
 
 // previousRecord finds the follow-up record of a communication published
@@ -329,11 +377,14 @@ func (p *publication) refusal(doc *policy.Document, findings []policy.Finding) s
 		}
 		return "embargoed until " + until + ": not published; press \"Retry failed\" once it has lifted"
 	}
+	if late := report.RefusedLate(findings); late != "" {
+		return late
+	}
 	if policy.HasErrors(findings) {
-		return "the merged notice has template errors: not published"
+		return report.RefusedTemplate()
 	}
 	if !p.decision.Satisfied() {
-		return "merged before it was approved (" + p.decision.Headline + "): not published"
+		return report.RefusedUnapproved(p.decision)
 	}
 	return ""
 }
@@ -360,6 +411,12 @@ func (p *publication) audit() publish.Audit {
 // delivery, so a restart resumes exactly where this one stopped.
 func (p *publication) save(ctx context.Context, title string) error {
 	p.ledger.Saved = p.pub.now()
+	return p.write(ctx, title, p.summary(p.ledger))
+}
+
+// write puts the ledger into the check run, in progress, with title and
+// summary.
+func (p *publication) write(ctx context.Context, title, summary string) error {
 	text, err := p.ledger.text()
 	if err != nil {
 		return err
@@ -368,7 +425,7 @@ func (p *publication) save(ctx context.Context, title string) error {
 	// finished run, which also tells other processes to keep off.
 	_, _, err = p.gh.Checks.UpdateCheckRun(ctx, p.t.Owner, p.t.Repo, p.run.GetID(), github.UpdateCheckRunOptions{
 		Name: report.CheckPublish, Status: github.String("in_progress"),
-		Output: &github.CheckRunOutput{Title: github.String(title), Summary: github.String(p.summary(p.ledger)), Text: github.String(text)},
+		Output: &github.CheckRunOutput{Title: github.String(title), Summary: github.String(summary), Text: github.String(text)},
 	})
 	if err != nil {
 		p.unsaved = true

@@ -8,11 +8,13 @@
 package publication
 
 import (
+	"context"
 	"net/http"
 	"time"
 
 	"github.com/google/go-github/v62/github"
 	"github.com/palantir/go-githubapp/githubapp"
+	"github.com/rs/zerolog"
 
 	"github.com/commsgate/commsgate/config"
 	"github.com/commsgate/commsgate/handlers/coalesce"
@@ -24,6 +26,11 @@ import (
 // metrics implement it.
 type Observer interface {
 	PublicationResult(target, kind, outcome string)
+}
+
+// Scheduler calls fire at an instant; package timers implements it.
+type Scheduler interface {
+	At(key string, at time.Time, fire func(context.Context))
 }
 
 // Retry bounds the in-process retries of one publication.
@@ -45,6 +52,9 @@ type Options struct {
 	// four attempts, two seconds apart and doubling.
 	Retry    Retry
 	Observer Observer
+	// Timers publish an early merge at its publish_at; without them the
+	// sweep does, at its next pass.
+	Timers Scheduler
 }
 
 // Publisher publishes merged pull requests. Publications of one PR never
@@ -59,6 +69,7 @@ type Publisher struct {
 	httpClient *http.Client
 	retry      Retry
 	observer   Observer
+	timers     Scheduler
 	runs       *coalesce.Group[struct{}]
 }
 
@@ -82,11 +93,26 @@ func New(clients githubapp.ClientCreator, o Options) *Publisher {
 	return &Publisher{
 		clients: clients, cache: o.Cache, self: o.Self, now: o.Now,
 		secrets: o.Secrets, httpClient: o.HTTPClient, retry: o.Retry, observer: o.Observer,
-		runs: coalesce.New(func(a, b struct{}) struct{} { return a }),
+		timers: o.Timers,
+		runs:   coalesce.New(func(a, b struct{}) struct{} { return a }),
 	}
 }
 
 // reader reads through one installation's client.
 func (pub *Publisher) reader(gh *github.Client) *facts.GitHub {
 	return facts.NewGitHub(gh, pub.cache, pub.self)
+}
+
+// publishAt sets the timer that publishes t's merge at at.
+func (pub *Publisher) publishAt(ctx context.Context, t facts.Target, at time.Time) {
+	if pub.timers == nil {
+		return
+	}
+	logger := zerolog.Ctx(ctx).With().Str("owner", t.Owner).Str("repo", t.Repo).Int("pr", t.Number).Logger()
+	pub.timers.At("publish:"+t.Key(), at, func(base context.Context) {
+		ctx := logger.WithContext(base)
+		if err := pub.Publish(ctx, t); err != nil {
+			logger.Warn().Err(err).Msg("publication at publish_at failed; the sweep retries")
+		}
+	})
 }

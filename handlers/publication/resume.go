@@ -22,6 +22,9 @@ const (
 	// resumeWindow bounds how far back the sweeper looks for merges whose
 	// publication never finished; older ones need a person's "Retry failed".
 	resumeWindow = 48 * time.Hour
+	// waitWindow bounds how long after its merge an early merge may wait
+	// for its publish_at and still be found by the sweep.
+	waitWindow = 60 * 24 * time.Hour
 	// recentMerges bounds the closed pull requests read per repository
 	// and sweep.
 	recentMerges = 30
@@ -45,19 +48,24 @@ func (pub *Publisher) ResumeRepo(ctx context.Context, gh *github.Client, base fa
 	now := pub.now()
 	var errs []error
 	for _, pr := range prs {
-		if pr.MergedAt == nil || pr.GetMergeCommitSHA() == "" || now.Sub(pr.GetMergedAt().Time) > resumeWindow {
+		if pr.MergedAt == nil || pr.GetMergeCommitSHA() == "" || now.Sub(pr.GetMergedAt().Time) > waitWindow {
 			continue
 		}
-		due, why, err := pub.publicationUnfinished(ctx, pub.reader(gh), base, pr, now)
+		st, err := pub.publicationUnfinished(ctx, pub.reader(gh), base, pr, now)
 		if err != nil {
 			errs = append(errs, err)
 			continue
 		}
-		if !due {
-			continue
-		}
 		t := base
 		t.Number = pr.GetNumber()
+		if !st.due {
+			if !st.waitingUntil.IsZero() {
+				// Rebuilt after a restart: the timer this process never set.
+				pub.publishAt(ctx, t, st.waitingUntil)
+			}
+			continue
+		}
+		why := st.why
 		pctx, logger := githubapp.PreparePRContext(ctx, base.InstallationID, repo, pr.GetNumber())
 		logger.Info().Str("why", why).Msg("resuming publication")
 		errs = append(errs, pub.Publish(pctx, t))
@@ -65,45 +73,62 @@ func (pub *Publisher) ResumeRepo(ctx context.Context, gh *github.Client, base fa
 	return errors.Join(errs...)
 }
 
+// unfinished is what the sweep makes of a merge's publication.
+type unfinished struct {
+	due          bool
+	why          string
+	waitingUntil time.Time // an early merge waiting for its publish_at
+}
+
 // publicationUnfinished says whether a merged pull request's publication
 // needs taking up, and why.
-func (pub *Publisher) publicationUnfinished(ctx context.Context, reader facts.Reader, t facts.Target, pr *github.PullRequest, now time.Time) (bool, string, error) {
+func (pub *Publisher) publicationUnfinished(ctx context.Context, reader facts.Reader, t facts.Target, pr *github.PullRequest, now time.Time) (unfinished, error) {
 	runs, err := reader.CheckRuns(ctx, t, pr.GetMergeCommitSHA(), report.CheckPublish, false)
 	if err != nil {
-		return false, "", err
+		return unfinished{}, err
 	}
+	merged := now.Sub(pr.GetMergedAt().Time)
 	if len(runs) == 0 {
 		// No publication started. Give the merged event its lease first
 		// (another replica may be handling it right now), and only take it
 		// up if commsgate was gating this pull request: a merge it never
 		// saw (before installation, or touching no communication) is not
 		// its to publish.
-		if now.Sub(pr.GetMergedAt().Time) < publicationLease {
-			return false, "", nil
+		if merged < publicationLease || merged > resumeWindow {
+			return unfinished{}, nil
 		}
 		gated, err := reader.CheckRuns(ctx, t, pr.GetHead().GetSHA(), report.CheckApproval, false)
 		if err != nil {
-			return false, "", err
+			return unfinished{}, err
 		}
-		return len(gated) > 0, "merged event never handled", nil
+		return unfinished{due: len(gated) > 0, why: "merged event never handled"}, nil
 	}
 	run := runs[0]
 	l, err := parseLedger(run.GetOutput().GetText(), pr.GetNumber())
 	if err != nil {
 		zerolog.Ctx(ctx).Warn().Err(err).Int64("check_run_id", run.GetID()).Msg("unreadable publication ledger: left for a person")
-		return false, "", nil
+		return unfinished{}, nil
+	}
+	if run.GetStatus() != "completed" && !l.WaitingUntil.IsZero() {
+		if now.Before(l.WaitingUntil) {
+			return unfinished{waitingUntil: l.WaitingUntil}, nil
+		}
+		return unfinished{due: true, why: "publish_at has come for an early merge"}, nil
+	}
+	if merged > resumeWindow {
+		return unfinished{}, nil // older ones need a person's "Retry failed"
 	}
 	if run.GetStatus() == "completed" {
-		return pub.retryDue(l, now), "temporary failure due for another try", nil
+		return unfinished{due: pub.retryDue(l, now), why: "temporary failure due for another try"}, nil
 	}
 	saved := l.Saved
 	if saved.IsZero() {
 		saved = run.GetStartedAt().Time
 	}
 	if now.Sub(saved) < publicationLease {
-		return false, "", nil // another process may be publishing right now
+		return unfinished{}, nil // another process may be publishing right now
 	}
-	return true, "publication stopped half-way", nil
+	return unfinished{due: true, why: "publication stopped half-way"}, nil
 }
 
 // retryDue says whether a finished publication has a failure that may

@@ -68,12 +68,12 @@ func TestPublicationUnfinished(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := &factstest.Reader{Runs: tt.runs}
-			got, why, err := pub.publicationUnfinished(context.Background(), r, facts.Target{Owner: "example", Repo: "comms"}, tt.pr, now)
+			got, err := pub.publicationUnfinished(context.Background(), r, facts.Target{Owner: "example", Repo: "comms"}, tt.pr, now)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got != tt.want {
-				t.Errorf("unfinished = %v (%q), want %v", got, why, tt.want)
+			if got.due != tt.want {
+				t.Errorf("unfinished = %v (%q), want %v", got.due, got.why, tt.want)
 			}
 		})
 	}

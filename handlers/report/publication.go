@@ -120,3 +120,68 @@ func PublishTitle(succeeded, failed, refused int) string {
 	}
 	return fmt.Sprintf("%d published, %d failed, %d refused", succeeded, failed, refused)
 }
+
+// PublishWaitingTitle is the publish check's title while an approved
+// notice merged early waits for its time.
+func PublishWaitingTitle(at time.Time) string {
+	return "Waiting for publish_at: " + policy.FormatInstant(at)
+}
+
+// PublishWaiting says that an approved notice merged before its time goes
+// out by itself at it, and when that is for readers around the world.
+func PublishWaiting(pr int, mergeSHA string, at time.Time, schedule []policy.ScheduleResult) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Merge of #%d at `%s` is approved and was merged before its publish_at. Nothing is sent before then; at %s it is published to every channel by itself, once.\n\n",
+		pr, policy.ShortSHA(mergeSHA), policy.FormatInstant(at))
+	for _, s := range schedule {
+		if len(s.Local) == 0 {
+			continue
+		}
+		fmt.Fprintf(&b, "`%s` publish_at, where its readers are:\n", s.File)
+		for _, z := range s.Local {
+			fmt.Fprintf(&b, "- %s: %s\n", z.Zone, z.Display)
+		}
+		b.WriteString("\n")
+	}
+	b.WriteString("To stop it, revert the merge before then: a revert removes the notice from the default branch, and a publication judged at publish_at finds it withdrawn.\n")
+	return b.String()
+}
+
+// RefusedUnapproved is the refusal of a merge its reviewers did not
+// approve, with what is missing and the way forward.
+func RefusedUnapproved(d policy.Decision) string {
+	s := "merged before it was approved (" + d.Headline + "): not published."
+	if d.NextStep != "" {
+		s += " Missing: " + d.NextStep + "."
+	}
+	return s + " Open a new pull request with the notice; once its reviewers approve and it is merged, it is published."
+}
+
+// RefusedTemplate is the refusal of a merged notice with template errors.
+func RefusedTemplate() string {
+	return "the merged notice has template errors: not published. Fix them in a new pull request (commsgate check shows them); merging it publishes."
+}
+
+// RefusedLate is the refusal of a merge that came after publish_at and
+// its grace: the time chosen for the audience has gone by.
+func RefusedLate(findings []policy.Finding) string {
+	for _, f := range findings {
+		if f.Rule == policy.RulePublishAtPast {
+			return "merged too late: " + f.Message + ". Not published. Open a pull request that sets a new publish_at; it is reviewed again, and merging it publishes at the new time."
+		}
+	}
+	return ""
+}
+
+// RefusedWithdrawn is the refusal of a waiting notice that was removed
+// from the default branch (a revert) before its time.
+func RefusedWithdrawn(branch string) string {
+	return "withdrawn before its publish_at: the notice is no longer on " + branch + " (reverted). Not published."
+}
+
+// RefusedChangedWhileWaiting is the refusal of a waiting notice changed on
+// the default branch before its time: the reviewed text is not what is
+// there now, and the change publishes through its own pull request.
+func RefusedChangedWhileWaiting(branch string) string {
+	return "changed on " + branch + " before its publish_at: what was approved is not what is there now. Not published; the pull request that changed it goes through review and publishes the new text."
+}

@@ -64,7 +64,10 @@ func TestEarlyMergeOfEmbargoedNoticeIsRefused(t *testing.T) {
 	}
 }
 
-func TestMergeBeforePublishAtIsRefused(t *testing.T) {
+// An approved notice merged before its publish_at is not lost and does
+// not go early: it waits, says so, and goes out by itself at publish_at,
+// once, through the timer, with no sweep and no person.
+func TestEarlyMergeWaitsAndPublishesItselfAtPublishAt(t *testing.T) {
 	sb := start(t, sandbox.Options{})
 	pr := openNotice(t, sb, notice("SIG Node meeting moves to Thursdays", publishAt, nil))
 	approveForPublication(t, sb, pr)
@@ -72,8 +75,123 @@ func TestMergeBeforePublishAtIsRefused(t *testing.T) {
 
 	nothingPublished(t, sb)
 	run := check(t, sb, merged.MergeCommitSHA, "commsgate/publish")
-	if run.Conclusion != "failure" || !strings.Contains(run.Text, "refused") {
-		t.Fatalf("publish check = %s %q:\n%s", run.Conclusion, run.Title, run.Text)
+	if run.Status != "in_progress" || !strings.Contains(run.Title, "Waiting for publish_at: Tue 2027-02-09 16:00 UTC") ||
+		!strings.Contains(run.Summary, "Europe/Berlin") {
+		t.Fatalf("publish check = %s %q, want in progress, waiting, with the time in every zone:\n%s", run.Status, run.Title, run.Summary)
+	}
+
+	// A minute before, still nothing.
+	sb.Clock.Set(mustTime(t, publishAt).Add(-time.Minute))
+	settle(t, sb)
+	nothingPublished(t, sb)
+
+	// At publish_at the timer publishes it: no sweep, no event.
+	sb.Clock.Set(mustTime(t, publishAt))
+	settle(t, sb)
+	if got, want := counts(sb), (publishedCounts{1, 1, 1, 1}); got != want {
+		t.Fatalf("at publish_at: %+v, want %+v", got, want)
+	}
+	if run := check(t, sb, merged.MergeCommitSHA, "commsgate/publish"); run.Conclusion != "success" {
+		t.Fatalf("publish check = %s %q", run.Conclusion, run.Title)
+	}
+	// The sweep and a redelivered merged event later send nothing again.
+	sb.Clock.Set(afterPublishAt)
+	if err := sb.Sweep(ctxFor(t)); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := counts(sb), (publishedCounts{1, 1, 1, 1}); got != want {
+		t.Fatalf("after a sweep: %+v, want %+v", got, want)
+	}
+}
+
+// A restart loses the in-memory timer; the sweep of the process that
+// comes up finds the waiting publication in GitHub and publishes it once.
+func TestEarlyMergeSurvivesARestart(t *testing.T) {
+	sb := start(t, sandbox.Options{})
+	pr := openNotice(t, sb, notice("SIG Node meeting moves to Thursdays", publishAt, nil))
+	approveForPublication(t, sb, pr)
+	merged := mergeByHand(t, sb, pr)
+	nothingPublished(t, sb)
+
+	restarted := startReplica(t, sb)
+	sb.Clock.Set(afterPublishAt)
+	restarted.sweep(t, sb)
+	if got, want := counts(sb), (publishedCounts{1, 1, 1, 1}); got != want {
+		t.Fatalf("after the restarted process swept: %+v, want %+v", got, want)
+	}
+	if run := check(t, sb, merged.MergeCommitSHA, "commsgate/publish"); run.Conclusion != "success" {
+		t.Fatalf("publish check = %s %q", run.Conclusion, run.Title)
+	}
+}
+
+// Reverting a waiting merge before its time withdraws it: at publish_at
+// nothing goes out, and the publish check says why.
+func TestRevertedEarlyMergeIsWithdrawn(t *testing.T) {
+	sb := start(t, sandbox.Options{})
+	pr := openNotice(t, sb, notice("SIG Node meeting moves to Thursdays", publishAt, nil))
+	approveForPublication(t, sb, pr)
+	merged := mergeByHand(t, sb, pr)
+	sb.GitHub.Push(sandbox.CommsRepo, "main", githubfake.Change{Message: "Revert the meeting notice", Delete: []string{noticePath}})
+
+	sb.Clock.Set(mustTime(t, publishAt))
+	settle(t, sb)
+	nothingPublished(t, sb)
+	run := check(t, sb, merged.MergeCommitSHA, "commsgate/publish")
+	if run.Conclusion != "failure" || !strings.Contains(run.Text, "withdrawn before its publish_at") {
+		t.Fatalf("publish check = %s %q, want withdrawn:\n%s", run.Conclusion, run.Title, run.Text)
+	}
+}
+
+// A genuinely unapproved merge stays refused, saying what is missing and
+// what to do next, however long it waits.
+func TestUnapprovedMergeIsRefusedWithTheWayForward(t *testing.T) {
+	sb := start(t, sandbox.Options{})
+	pr := openNotice(t, sb, notice("SIG Node meeting moves to Thursdays", publishAt, nil))
+	approve(t, sb, pr, "nina")
+	merged := mergeByHand(t, sb, pr)
+	sb.Clock.Set(afterPublishAt)
+	if err := sb.Sweep(ctxFor(t)); err != nil {
+		t.Fatal(err)
+	}
+	nothingPublished(t, sb)
+	run := check(t, sb, merged.MergeCommitSHA, "commsgate/publish")
+	for _, want := range []string{"merged before it was approved", "Missing:", "Open a new pull request"} {
+		if !strings.Contains(run.Text, want) {
+			t.Errorf("refusal lacks %q:\n%s", want, run.Text)
+		}
+	}
+	if strings.Contains(run.Text, "SCHEDULED") {
+		t.Errorf("an unapproved merge must not read as scheduled:\n%s", run.Text)
+	}
+}
+
+// Past late_grace the refusal names the schedule, not the template.
+func TestLateMergeRefusalNamesTheSchedule(t *testing.T) {
+	sb := start(t, sandbox.Options{})
+	pr := openNotice(t, sb, notice("SIG Node meeting moves to Thursdays", publishAt, nil))
+	approveForPublication(t, sb, pr)
+	sb.Clock.Set(mustTime(t, publishAt).Add(3 * 24 * time.Hour)) // grace is a day
+	merged := mergeByHand(t, sb, pr)
+	nothingPublished(t, sb)
+	run := check(t, sb, merged.MergeCommitSHA, "commsgate/publish")
+	if !strings.Contains(run.Text, "merged too late") || !strings.Contains(run.Text, "new publish_at") || strings.Contains(run.Text, "template errors") {
+		t.Fatalf("late refusal should name the schedule and the way forward:\n%s", run.Text)
+	}
+}
+
+func mustTime(t *testing.T, s string) time.Time {
+	t.Helper()
+	at, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return at
+}
+
+func settle(t *testing.T, sb *sandbox.Sandbox) {
+	t.Helper()
+	if err := sb.Settle(ctxFor(t)); err != nil {
+		t.Fatal(err)
 	}
 }
 

@@ -96,3 +96,31 @@ func TestAutoMergeOfEmbargoedAdvisoryWaitsForTheEmbargo(t *testing.T) {
 		t.Errorf("advisory title = %q", ann.Title)
 	}
 }
+
+// The time gate opens at publish_at by the timer the evaluation set, not
+// at the next sweep: moving the clock is all it takes, and auto_merge then
+// merges and publishes. (A sweep would hide a missing timer; none runs.)
+func TestTimeGateOpensAndAutoMergesAtPublishAtWithoutASweep(t *testing.T) {
+	sb := start(t, sandbox.Options{AutoMerge: true})
+	pr := openNotice(t, sb, notice("SIG Node meeting moves to Thursdays", publishAt, nil))
+	approveForPublication(t, sb, pr)
+	if appr := check(t, sb, pr.HeadSHA, "commsgate/approval"); !strings.Contains(appr.Title, "SCHEDULED") {
+		t.Fatalf("approved a week early: want scheduled, got %q", appr.Title)
+	}
+
+	sb.Clock.Set(time.Date(2027, 2, 9, 15, 59, 59, 0, time.UTC))
+	settle(t, sb)
+	if got := sb.GitHub.PullRequest(sandbox.CommsRepo, pr.Number); got.Merged {
+		t.Fatalf("merged a second before publish_at")
+	}
+
+	sb.Clock.Set(mustTime(t, publishAt))
+	settle(t, sb)
+	merged := sb.GitHub.PullRequest(sandbox.CommsRepo, pr.Number)
+	if !merged.Merged || merged.MergedBy != sb.App.BotLogin {
+		t.Fatalf("at publish_at: merged=%v by %q, want merged by the app's timer", merged.Merged, merged.MergedBy)
+	}
+	if got, want := counts(sb), (publishedCounts{1, 1, 1, 1}); got != want {
+		t.Fatalf("deliveries = %+v, want %+v", got, want)
+	}
+}

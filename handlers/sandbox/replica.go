@@ -85,7 +85,9 @@ func (s *Sandbox) StartReplica(o ReplicaOptions) (*Replica, error) {
 	}
 	d, err := handlers.Deploy(cfg, handlers.DeployOptions{
 		Logger: r.logger, Listener: ln, SweepEvery: o.SweepEvery, GitHubRetry: o.GitHubRetry,
-		App: handlers.AppOptions{Now: s.now, BotLogin: s.App.BotLogin, Retry: o.PublishRetry},
+		// The sandbox's clock jumps when a test moves it: the timers look
+		// at it often, so a time gate opens within milliseconds of a move.
+		App: handlers.AppOptions{Now: s.now, BotLogin: s.App.BotLogin, Retry: o.PublishRetry, TimerPoll: 10 * time.Millisecond},
 	})
 	if err != nil {
 		ln.Close()

@@ -158,7 +158,12 @@ func (s *Sandbox) Settle(ctx context.Context) error {
 }
 
 func (s *Sandbox) idle(ctx context.Context) error {
-	for s.Server.Pending() > 0 {
+	// Timers due by the clock fire now and are waited for, so a test that
+	// moved the clock sees what they did.
+	if err := s.own.App().Timers().Flush(ctx); err != nil {
+		return fmt.Errorf("waiting for the timers: %w", err)
+	}
+	for s.Server.Pending() > 0 || s.own.App().Timers().Firing() > 0 {
 		select {
 		case <-ctx.Done():
 			return fmt.Errorf("waiting for the server to finish: %w", ctx.Err())

@@ -49,6 +49,8 @@ type Metrics struct {
 	githubCached   prometheus.Counter
 	githubRetries  *prometheus.CounterVec
 	rateRemaining  *prometheus.GaugeVec
+	timerLag       prometheus.Histogram
+	autoMerge      *prometheus.CounterVec
 }
 
 // latencyBuckets span a cached re-evaluation (milliseconds) to a slow one
@@ -109,10 +111,20 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 			Name: "commsgate_github_rate_limit_remaining",
 			Help: "The X-RateLimit-Remaining GitHub sent last, by X-RateLimit-Resource (core, graphql, search…).",
 		}, []string{"resource"}),
+		timerLag: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name:    "commsgate_timer_lag_seconds",
+			Help:    "How late a timer (a time gate opening at publish_at, an early merge's publication) fired after its instant.",
+			Buckets: []float64{.01, .05, .1, .25, .5, 1, 2, 5, 10, 30, 60},
+		}),
+		autoMerge: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "commsgate_auto_merge_refused_total",
+			Help: "Auto-merges GitHub refused, by reason (not_mergeable, head_moved, checks_missing, other); the sweep keeps retrying.",
+		}, []string{"reason"}),
 	}
 	for _, c := range []prometheus.Collector{
 		m.webhooks, m.handled, m.handling, m.queueDepth, m.queueDropped, m.activeHandlers,
 		m.evaluations, m.publications, m.githubRequests, m.githubCached, m.githubRetries, m.rateRemaining,
+		m.timerLag, m.autoMerge,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	} {
@@ -130,6 +142,22 @@ func (m *Metrics) ObserveEvaluation(d time.Duration, outcome string) {
 		return
 	}
 	m.evaluations.WithLabelValues(outcome).Observe(d.Seconds())
+}
+
+// TimerLag records how late a timer fired.
+func (m *Metrics) TimerLag(d time.Duration) {
+	if m == nil {
+		return
+	}
+	m.timerLag.Observe(max(d, 0).Seconds())
+}
+
+// AutoMergeRefused counts a merge GitHub refused, by reason.
+func (m *Metrics) AutoMergeRefused(reason string) {
+	if m == nil {
+		return
+	}
+	m.autoMerge.WithLabelValues(reason).Inc()
 }
 
 // PublicationResult records one publication attempt to a target.
