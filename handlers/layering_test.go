@@ -26,7 +26,7 @@ var allowedImports = map[string][]string{
 	"handlers/publish":     {"policy"},
 	"handlers/server":      {"config"},
 	"handlers/facts":       {"config", "handlers/ghclient", "policy"},
-	"handlers/gate":        {"handlers/coalesce", "handlers/facts", "handlers/ghclient", "handlers/report", "policy"},
+	"handlers/gate":        {"handlers/coalesce", "handlers/facts", "handlers/ghclient", "handlers/publish", "handlers/report", "policy"},
 	"handlers/publication": {"config", "handlers/coalesce", "handlers/facts", "handlers/ghclient", "handlers/publish", "handlers/report", "policy"},
 	"handlers/sweep":       {"handlers/facts", "handlers/gate", "handlers/ghclient", "handlers/publication"},
 	"handlers":             {"config", "handlers/facts", "handlers/gate", "handlers/ghclient", "handlers/publication", "handlers/report", "handlers/server", "handlers/sweep", "handlers/timers", "policy"},

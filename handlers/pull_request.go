@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/commsgate/commsgate/handlers/facts"
@@ -50,11 +51,14 @@ func (h *pullRequestHandler) Handle(ctx context.Context, eventType, deliveryID s
 		}
 		return h.app.gate.Evaluate(ctx, t, gate.Request{Trigger: trigger})
 	case "closed":
-		if !event.GetPullRequest().GetMerged() {
-			// A closed, unmerged notice is withdrawn: nothing goes out.
-			return nil
+		// Publish first: it is what is waited for. Then the approval check,
+		// which must not stay "in progress" on a closed PR.
+		var publishErr error
+		if event.GetPullRequest().GetMerged() {
+			publishErr = h.app.publisher.Publish(ctx, t)
 		}
-		return h.app.publisher.Publish(ctx, t)
+		// A closed, unmerged notice is withdrawn: nothing goes out.
+		return errors.Join(publishErr, h.app.gate.Evaluate(ctx, t, gate.Request{Trigger: gate.PullRequestChanged}))
 	default:
 		return nil
 	}

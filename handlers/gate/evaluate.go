@@ -105,7 +105,7 @@ func (g *Gate) evaluatePass(ctx context.Context, p *pass) (passResult, error) {
 	}
 	if st.PR.GetState() != "open" {
 		res.outcome = "skipped"
-		return res, nil
+		return res, g.closeOut(ctx, p, st.PR)
 	}
 	head := st.PR.GetHead().GetSHA()
 	checks := newCheckPoster(p, head)
@@ -208,7 +208,7 @@ func (g *Gate) apply(ctx context.Context, p *pass, checks *checkPoster, plan Pla
 		// Merging is publishing: only once the approval check above says
 		// so, and pinned to the head that was evaluated, so a push racing
 		// the merge makes GitHub refuse it instead of merging unseen text.
-		return g.autoMerge(ctx, p, plan.Head, plan.MergeMethod)
+		return g.autoMerge(ctx, p, checks, plan, st, ev)
 	}
 	return nil
 }
@@ -260,4 +260,20 @@ func (g *Gate) withdrawApproval(ctx context.Context, p *pass, pr *github.PullReq
 	if err := checks.evaluationError(ctx, cause); err != nil {
 		logger.Error().Err(err).Msg("could not post the error state")
 	}
+}
+
+// closeOut completes an approval check a merge or close left in progress,
+// in words that say what happened; a completed one is left as it is.
+func (g *Gate) closeOut(ctx context.Context, p *pass, pr *github.PullRequest) error {
+	checks := newCheckPoster(p, pr.GetHead().GetSHA())
+	run, err := checks.latest(ctx, report.CheckApproval)
+	if err != nil || run == nil || run.GetStatus() == "completed" {
+		return err
+	}
+	merge := ""
+	if pr.GetMerged() {
+		merge = pr.GetMergeCommitSHA()
+	}
+	conclusion, title, summary := report.ApprovalClosed(merge, run.GetOutput().GetTitle())
+	return checks.post(ctx, checkResult{name: report.CheckApproval, conclusion: conclusion, title: title, summary: summary})
 }

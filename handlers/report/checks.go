@@ -87,3 +87,39 @@ func ReviewRequests(requested, failed []string) string {
 	}
 	return b.String()
 }
+
+// ApprovalClosed completes an approval check left in progress when its
+// pull request was merged or closed: it must not read "in progress" on a
+// PR nobody can act on any more. mergeSHA is empty for a PR closed
+// without merging; before is the title the check had.
+func ApprovalClosed(mergeSHA, before string) (conclusion, title, summary string) {
+	if mergeSHA == "" {
+		return "neutral", "Closed without merging: nothing is published",
+			"The pull request was closed before it was merged, so none of its communications goes out. Reopen it to take up the review again.\n\nThe check said: " + before
+	}
+	at := "`" + policy.ShortSHA(mergeSHA) + "`"
+	if strings.Contains(before, "SCHEDULED") {
+		return "neutral", "Merged before publish_at: publication waits for it",
+			"The pull request was merged while approved and waiting for its time. Nothing goes out early: commsgate/publish on the merge commit " + at + " says when it goes out, and does it by itself.\n\nThe check said: " + before
+	}
+	return "failure", "Merged before it was approved: nothing is published",
+		"The pull request was merged before its reviewers approved it, so commsgate refuses to publish it; commsgate/publish on the merge commit " + at + " says what is missing and the way forward.\n\nThe check said: " + before
+}
+
+// AutoMergeRefused is added to a green approval check whose merge GitHub
+// refused at publish_at.
+func AutoMergeRefused(message string) string {
+	return "\n\n**Auto-merge was refused by GitHub:** " + message + ". Nothing is published until the pull request is merged. " +
+		"commsgate tries again at every sweep (each minute); fix the cause (resolve the conflict, let the required checks finish) or merge it by hand to publish now.\n"
+}
+
+// AutoMergeRefusedComment tells the contacts, once per head, that the
+// merge at publish_at did not happen.
+func AutoMergeRefusedComment(contacts []string, message string) string {
+	who := ""
+	if len(contacts) > 0 {
+		who = "@" + strings.Join(contacts, ", @") + ": "
+	}
+	return who + "GitHub refused to merge this approved notice at its publish_at: " + message +
+		". It has **not** been published. commsgate tries again every minute; resolve the cause, or merge it by hand to publish now."
+}

@@ -261,3 +261,22 @@ func TestBrokenPolicyHoldsPublicationVisiblyUntilFixed(t *testing.T) {
 		t.Fatalf("publish check = %s %q", run.Conclusion, run.Title)
 	}
 }
+
+// Once a PR is merged or closed, its approval check is completed with
+// words that say what happened; it never stays "in progress" forever.
+func TestApprovalCheckIsCompletedWhenThePRCloses(t *testing.T) {
+	sb := start(t, sandbox.Options{})
+
+	early := openNotice(t, sb, notice("SIG Node meeting moves to Thursdays", publishAt, nil))
+	approveForPublication(t, sb, early)
+	mergeByHand(t, sb, early)
+	requireState(t, check(t, sb, early.HeadSHA, approvalCheck), "completed", "neutral", "Merged before publish_at", "commsgate/publish")
+
+	unapproved := openNoticeAt(t, sb, "comms/2027-02-10-other.md", notice("Another meeting moves", publishAt, nil))
+	mergeByHand(t, sb, unapproved)
+	requireState(t, check(t, sb, unapproved.HeadSHA, approvalCheck), "completed", "failure", "Merged before it was approved")
+
+	closed := openNoticeAt(t, sb, "comms/2027-02-11-third.md", notice("A third meeting moves", publishAt, nil))
+	send(t, sb, sb.GitHub.ClosePR(sandbox.CommsRepo, closed.Number, sandbox.Author))
+	requireState(t, check(t, sb, closed.HeadSHA, approvalCheck), "completed", "neutral", "Closed without merging")
+}

@@ -1,10 +1,12 @@
 package sandbox_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/commsgate/commsgate/handlers/githubfake"
 	"github.com/commsgate/commsgate/handlers/sandbox"
 )
 
@@ -119,6 +121,57 @@ func TestTimeGateOpensAndAutoMergesAtPublishAtWithoutASweep(t *testing.T) {
 	merged := sb.GitHub.PullRequest(sandbox.CommsRepo, pr.Number)
 	if !merged.Merged || merged.MergedBy != sb.App.BotLogin {
 		t.Fatalf("at publish_at: merged=%v by %q, want merged by the app's timer", merged.Merged, merged.MergedBy)
+	}
+	if got, want := counts(sb), (publishedCounts{1, 1, 1, 1}); got != want {
+		t.Fatalf("deliveries = %+v, want %+v", got, want)
+	}
+}
+
+// When GitHub refuses the merge at publish_at, nobody is left guessing:
+// the approval check says why, the contacts are told once, a metric
+// counts it, and the next sweep tries again and merges once it can.
+func TestRefusedAutoMergeIsReportedOnceAndRetried(t *testing.T) {
+	sb := start(t, sandbox.Options{AutoMerge: true})
+	pr := openNotice(t, sb, notice("SIG Node meeting moves to Thursdays", publishAt, nil))
+	approveForPublication(t, sb, pr)
+	sb.GitHub.InjectFault(githubfake.Fault{
+		Method: "PUT", PathPrefix: fmt.Sprintf("/repos/example/comms/pulls/%d/merge", pr.Number), Status: 405,
+		Body: `{"message":"Required status check \"ci/build\" is expected."}`,
+	})
+	sb.Clock.Set(afterPublishAt)
+	for i := 0; i < 2; i++ { // the timer, then a sweep
+		if err := sb.Sweep(ctxFor(t)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := sb.GitHub.PullRequest(sandbox.CommsRepo, pr.Number); got.Merged {
+		t.Fatal("merged although GitHub refused")
+	}
+	nothingPublished(t, sb)
+	appr := check(t, sb, pr.HeadSHA, approvalCheck)
+	if !strings.Contains(appr.Summary, "Auto-merge was refused by GitHub") || !strings.Contains(appr.Summary, `ci/build`) {
+		t.Fatalf("approval check should say why the merge failed:\n%s", appr.Summary)
+	}
+	var told int
+	for _, c := range sb.GitHub.Comments(sandbox.CommsRepo, pr.Number) {
+		if strings.Contains(c.Body, "GitHub refused to merge") && strings.Contains(c.Body, "@alice") {
+			told++
+		}
+	}
+	if told != 1 {
+		t.Fatalf("contacts told %d times, want once", told)
+	}
+	if n := metricValue(t, sb, `commsgate_auto_merge_refused_total{reason="checks_missing"}`); n == "" || n == "0" {
+		t.Fatalf("commsgate_auto_merge_refused_total{reason=checks_missing} = %q, want counted", n)
+	}
+
+	sb.GitHub.ClearFaults()
+	sb.Clock.Advance(time.Minute)
+	if err := sb.Sweep(ctxFor(t)); err != nil {
+		t.Fatal(err)
+	}
+	if got := sb.GitHub.PullRequest(sandbox.CommsRepo, pr.Number); !got.Merged {
+		t.Fatal("the sweep did not merge once GitHub allowed it")
 	}
 	if got, want := counts(sb), (publishedCounts{1, 1, 1, 1}); got != want {
 		t.Fatalf("deliveries = %+v, want %+v", got, want)
