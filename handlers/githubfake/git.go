@@ -147,9 +147,11 @@ func (r *repo) commitsBetween(base, head string) []*commit {
 
 // fileChange is one file that differs between two trees.
 type fileChange struct {
-	Path      string
-	Status    string // added, removed, modified
-	Old, New  string
+	Path     string
+	Status   string // added, removed, modified, renamed
+	Old, New string
+	// Previous is the old path of a renamed file.
+	Previous  string
 	Additions int
 	Deletions int
 	Patch     string
@@ -182,5 +184,49 @@ func diffTrees(from, to map[string]string) []fileChange {
 		patch, adds, dels := unifiedDiff(oldText, newText)
 		out = append(out, fileChange{Path: p, Status: status, Old: oldText, New: newText, Additions: adds, Deletions: dels, Patch: patch})
 	}
+	return detectRenames(out)
+}
+
+// detectRenames pairs a removed file with an added one at least half of
+// whose lines it shares, as git's rename detection does (its default
+// similarity is 50%): GitHub then lists one "renamed" file with
+// previous_filename instead of a removal and an addition.
+func detectRenames(changes []fileChange) []fileChange {
+	var out []fileChange
+	used := map[int]bool{}
+	for i, added := range changes {
+		if added.Status != "added" {
+			continue
+		}
+		for j, removed := range changes {
+			if removed.Status != "removed" || used[j] || !similar(removed.Old, added.New) {
+				continue
+			}
+			used[i], used[j] = true, true
+			patch, adds, dels := unifiedDiff(removed.Old, added.New)
+			out = append(out, fileChange{Path: added.Path, Status: "renamed", Previous: removed.Path, Old: removed.Old, New: added.New, Additions: adds, Deletions: dels, Patch: patch})
+			break
+		}
+	}
+	for i, c := range changes {
+		if !used[i] {
+			out = append(out, c)
+		}
+	}
+	slices.SortFunc(out, func(a, b fileChange) int { return strings.Compare(a.Path, b.Path) })
 	return out
+}
+
+func similar(a, b string) bool {
+	al, bl := splitLines(a), splitLines(b)
+	if len(al) == 0 || len(bl) == 0 {
+		return a == b
+	}
+	common := 0
+	for _, op := range editScript(al, bl) {
+		if op.kind == ' ' {
+			common++
+		}
+	}
+	return 2*common >= max(len(al), len(bl))
 }

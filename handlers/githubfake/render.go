@@ -466,7 +466,7 @@ func (s *Server) renderFiles(r *repo, sha string, files []fileChange) []wFile {
 			blob = "0000000000000000000000000000000000000000"
 		}
 		out = append(out, wFile{
-			SHA: blob, Filename: f.Path, Status: f.Status, Additions: f.Additions, Deletions: f.Deletions,
+			SHA: blob, Filename: f.Path, Status: f.Status, Previous: f.Previous, Additions: f.Additions, Deletions: f.Deletions,
 			Changes:     f.Additions + f.Deletions,
 			BlobURL:     s.apiURL("/%s/blob/%s/%s", r.fullName(), sha, f.Path),
 			RawURL:      s.apiURL("/%s/raw/%s/%s", r.fullName(), sha, f.Path),

@@ -435,6 +435,7 @@ type wFile struct {
 	SHA         string `json:"sha"`
 	Filename    string `json:"filename"`
 	Status      string `json:"status"`
+	Previous    string `json:"previous_filename,omitempty"`
 	Additions   int    `json:"additions"`
 	Deletions   int    `json:"deletions"`
 	Changes     int    `json:"changes"`

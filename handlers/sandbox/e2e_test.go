@@ -16,7 +16,7 @@ var monday = time.Date(2027, 2, 1, 10, 0, 0, 0, time.UTC)
 
 const publishAt = "2027-02-09T16:00:00Z" // a Tuesday, inside the default window
 
-func start(t *testing.T, opts sandbox.Options) *sandbox.Sandbox {
+func start(t testing.TB, opts sandbox.Options) *sandbox.Sandbox {
 	t.Helper()
 	if opts.Clock == nil {
 		opts.Clock = sandbox.NewClock(monday)
@@ -33,13 +33,13 @@ func start(t *testing.T, opts sandbox.Options) *sandbox.Sandbox {
 	return sb
 }
 
-func ctxFor(t *testing.T) context.Context {
+func ctxFor(t testing.TB) context.Context {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	t.Cleanup(cancel)
 	return ctx
 }
 
-func send(t *testing.T, sb *sandbox.Sandbox, ev githubfake.Event) {
+func send(t testing.TB, sb *sandbox.Sandbox, ev githubfake.Event) {
 	t.Helper()
 	if err := sb.Send(ctxFor(t), ev); err != nil {
 		t.Fatal(err)
@@ -55,7 +55,7 @@ func check(t *testing.T, sb *sandbox.Sandbox, sha, name string) githubfake.Check
 	return run
 }
 
-func openNotice(t *testing.T, sb *sandbox.Sandbox, content string) githubfake.PR {
+func openNotice(t testing.TB, sb *sandbox.Sandbox, content string) githubfake.PR {
 	t.Helper()
 	pr, ev := sb.GitHub.OpenPR(sandbox.CommsRepo, githubfake.PRSpec{
 		Author: sandbox.Author, Title: "Announce the SIG Node meeting move",
@@ -65,7 +65,7 @@ func openNotice(t *testing.T, sb *sandbox.Sandbox, content string) githubfake.PR
 	return pr
 }
 
-func approve(t *testing.T, sb *sandbox.Sandbox, pr githubfake.PR, user string) {
+func approve(t testing.TB, sb *sandbox.Sandbox, pr githubfake.PR, user string) {
 	t.Helper()
 	_, ev := sb.GitHub.SubmitReview(sandbox.CommsRepo, pr.Number, githubfake.ReviewSpec{User: user, State: "APPROVED"})
 	send(t, sb, ev)

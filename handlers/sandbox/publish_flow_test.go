@@ -20,7 +20,7 @@ var afterPublishAt = time.Date(2027, 2, 9, 16, 1, 0, 0, time.UTC)
 
 // approveForPublication gives the notice every approval its tier needs
 // (SIG Node lead, then a Steering majority).
-func approveForPublication(t *testing.T, sb *sandbox.Sandbox, pr githubfake.PR) {
+func approveForPublication(t testing.TB, sb *sandbox.Sandbox, pr githubfake.PR) {
 	t.Helper()
 	for _, u := range []string{"nina", "sue", "sid", "sol"} {
 		approve(t, sb, pr, u)

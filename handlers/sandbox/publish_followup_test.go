@@ -23,25 +23,38 @@ func publishStandardNotice(t *testing.T, sb *sandbox.Sandbox) githubfake.PR {
 	return merged
 }
 
-func TestCorrectionIsPublishedAsAnUpdate(t *testing.T) {
-	sb := start(t, sandbox.Options{})
-	publishStandardNotice(t, sb)
-	first := announcements(sb)[0]
-
-	// A correction: the meeting time was wrong.
-	corrected := strings.Replace(notice("SIG Node meeting moves to Thursdays", "2027-02-10T16:00:00Z", nil),
+// correctedNotice is the standard notice with its meeting time corrected
+// and a new publish_at a day later.
+func correctedNotice() string {
+	return strings.Replace(notice("SIG Node meeting moves to Thursdays", "2027-02-10T16:00:00Z", nil),
 		"Thursdays at 16:00 UTC,", "Thursdays at 17:00 UTC,", 1)
-	pr, ev := sb.GitHub.OpenPR(sandbox.CommsRepo, githubfake.PRSpec{
-		Author: sandbox.Author, Title: "Correct the meeting time",
-		Files: map[string]string{"comms/2027-02-09-node-meeting.md": corrected},
-	})
+}
+
+// publishCorrection opens the change as the author, approves it, lets its
+// publish_at (the corrected notice's) pass and merges it.
+func publishCorrection(t *testing.T, sb *sandbox.Sandbox, spec githubfake.PRSpec) (pr, merged githubfake.PR) {
+	t.Helper()
+	spec.Author = sandbox.Author
+	pr, ev := sb.GitHub.OpenPR(sandbox.CommsRepo, spec)
 	send(t, sb, ev)
 	approveForPublication(t, sb, pr)
 	sb.Clock.Set(time.Date(2027, 2, 10, 16, 1, 0, 0, time.UTC))
 	if err := sb.Sweep(ctxFor(t)); err != nil {
 		t.Fatal(err)
 	}
-	merged := mergeByHand(t, sb, pr)
+	return pr, mergeByHand(t, sb, pr)
+}
+
+func TestCorrectionIsPublishedAsAnUpdate(t *testing.T) {
+	sb := start(t, sandbox.Options{})
+	publishStandardNotice(t, sb)
+	first := announcements(sb)[0]
+
+	// A correction: the meeting time was wrong.
+	pr, merged := publishCorrection(t, sb, githubfake.PRSpec{
+		Title: "Correct the meeting time",
+		Files: map[string]string{noticePath: correctedNotice()},
+	})
 
 	run := check(t, sb, merged.MergeCommitSHA, "commsgate/publish")
 	if run.Conclusion != "success" {
@@ -155,3 +168,59 @@ func closeIssue(t *testing.T, sb *sandbox.Sandbox, number int) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// A renamed communication is the same communication: its correction goes
+// out as an update in the same threads, and the follow-up is told, not
+// duplicated.
+func TestRenamedCommunicationIsPublishedAsAnUpdate(t *testing.T) {
+	sb := start(t, sandbox.Options{})
+	publishStandardNotice(t, sb)
+	first := announcements(sb)[0]
+
+	_, merged := publishCorrection(t, sb, githubfake.PRSpec{
+		Title:  "Correct the meeting time, under a clearer name",
+		Files:  map[string]string{"comms/2027-02-09-sig-node-meeting-time.md": correctedNotice()},
+		Delete: []string{noticePath},
+	})
+	if run := check(t, sb, merged.MergeCommitSHA, "commsgate/publish"); run.Conclusion != "success" {
+		t.Fatalf("publish check = %s %q:\n%s", run.Conclusion, run.Title, run.Text)
+	}
+	if got, want := counts(sb), (publishedCounts{1, 2, 2, 2}); got != want {
+		t.Fatalf("after the renamed update: %+v, want the same announcement edited and one more message elsewhere %+v", got, want)
+	}
+	if ann := announcements(sb)[0]; ann.Number != first.Number || !strings.Contains(ann.Title, "Update (February 10, 2027)") {
+		t.Errorf("announcement #%d %q should be the first one, updated", ann.Number, ann.Title)
+	}
+	if fu := followUps(sb); len(fu) != 1 {
+		t.Fatalf("follow-up issues = %d, want still 1", len(fu))
+	}
+}
+
+// A communication that is changed but was never published (it sat on the
+// default branch unpublished, e.g. committed directly) is new, not an
+// update: nothing says "Update" about a notice nobody has seen.
+func TestModifiedButNeverPublishedNoticeGoesOutAsNew(t *testing.T) {
+	draft := notice("SIG Node meeting moves to Thursdays", publishAt, nil)
+	sb := start(t, sandbox.Options{Files: map[string]string{noticePath: draft}})
+	pr, ev := sb.GitHub.OpenPR(sandbox.CommsRepo, githubfake.PRSpec{
+		Author: sandbox.Author, Title: "Finish the meeting notice",
+		Files: map[string]string{noticePath: strings.Replace(draft, "Thursdays at 16:00 UTC,", "Thursdays at 17:00 UTC,", 1)},
+	})
+	send(t, sb, ev)
+	approveForPublication(t, sb, pr)
+	sb.Clock.Set(afterPublishAt)
+	if err := sb.Sweep(ctxFor(t)); err != nil {
+		t.Fatal(err)
+	}
+	mergeByHand(t, sb, pr)
+	if got, want := counts(sb), (publishedCounts{1, 1, 1, 1}); got != want {
+		t.Fatalf("deliveries = %+v, want %+v", got, want)
+	}
+	if ann := announcements(sb)[0]; strings.Contains(ann.Title, "Update") {
+		t.Errorf("a first publication must not be called an update: %q", ann.Title)
+	}
+	header, _, _ := mailParts(t, sb.Mail.Messages()[0])
+	if strings.Contains(header.Get("Subject"), "Update") || header.Get("In-Reply-To") != "" {
+		t.Errorf("first mail reads as an update: subject %q, In-Reply-To %q", header.Get("Subject"), header.Get("In-Reply-To"))
+	}
+}

@@ -179,7 +179,7 @@ func TestLateMergeRefusalNamesTheSchedule(t *testing.T) {
 	}
 }
 
-func mustTime(t *testing.T, s string) time.Time {
+func mustTime(t testing.TB, s string) time.Time {
 	t.Helper()
 	at, err := time.Parse(time.RFC3339, s)
 	if err != nil {
@@ -188,7 +188,7 @@ func mustTime(t *testing.T, s string) time.Time {
 	return at
 }
 
-func settle(t *testing.T, sb *sandbox.Sandbox) {
+func settle(t testing.TB, sb *sandbox.Sandbox) {
 	t.Helper()
 	if err := sb.Settle(ctxFor(t)); err != nil {
 		t.Fatal(err)
