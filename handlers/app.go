@@ -112,6 +112,7 @@ func (a *App) EventHandlers() []githubapp.EventHandler {
 		&checkRunHandler{app: a},
 		&checkSuiteHandler{app: a},
 		&membershipHandler{app: a},
+		&memberHandler{app: a},
 		&installationHandler{app: a},
 	}
 }

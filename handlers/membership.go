@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/commsgate/commsgate/handlers/facts"
 	"github.com/commsgate/commsgate/handlers/gate"
@@ -57,5 +58,33 @@ func (h *membershipHandler) Handle(ctx context.Context, eventType, deliveryID st
 	return h.app.sweeper.Reevaluate(ctx, installationID, sweep.Selection{
 		Policy:  func(p facts.Policy) bool { return p.MentionsTeam(ref) },
 		Request: gate.Request{Trigger: gate.TeamChanged},
+	})
+}
+
+type memberHandler struct{ app *App }
+
+var _ githubapp.EventHandler = (*memberHandler)(nil)
+
+func (h *memberHandler) Handles() []string { return []string{"member"} }
+
+// Handle drops every cached write permission and re-evaluates the
+// repository's open PRs when a collaborator is added, removed or given
+// another role: write permission is what lets someone /hold, so a
+// /hold that was ignored may count now, and one that counted may not.
+func (h *memberHandler) Handle(ctx context.Context, eventType, deliveryID string, payload []byte) error {
+	var event github.MemberEvent
+	if err := json.Unmarshal(payload, &event); err != nil {
+		return fmt.Errorf("parse member payload: %w", err)
+	}
+	repo := event.GetRepo()
+	if repo == nil {
+		return ignoreIncomplete(ctx, event.GetAction(), "repository")
+	}
+	h.app.cache.ForgetPermissions()
+	zerolog.Ctx(ctx).Info().Str("member", event.GetMember().GetLogin()).Str("action", event.GetAction()).
+		Msg("collaborator changed: re-evaluating the repository's pull requests")
+	return h.app.sweeper.Reevaluate(ctx, githubapp.GetInstallationIDFromEvent(&event), sweep.Selection{
+		Repo:    func(fullName string) bool { return strings.EqualFold(fullName, repo.GetFullName()) },
+		Request: gate.Request{Trigger: gate.CollaboratorChanged},
 	})
 }

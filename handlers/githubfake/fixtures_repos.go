@@ -175,3 +175,28 @@ func (s *Server) SetCollaborator(repoName, login, role string) {
 	}
 	rp.Collaborators[strings.ToLower(login)] = role
 }
+
+// ChangeCollaborator is SetCollaborator as a repository administrator
+// does it on GitHub, returning the member event GitHub sends: "added" for
+// a new collaborator, "removed" for role "none", "edited" otherwise.
+func (s *Server) ChangeCollaborator(repoName, login, role string) Event {
+	s.mu.Lock()
+	rp, ok := s.repoFor(repoName)
+	if !ok {
+		s.mu.Unlock()
+		return Event{}
+	}
+	_, had := rp.Collaborators[strings.ToLower(login)]
+	s.mu.Unlock()
+	s.SetCollaborator(repoName, login, role)
+	action := "edited"
+	switch {
+	case role == "none":
+		action = "removed"
+	case !had:
+		action = "added"
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.memberEvent(rp, s.st.userFor(login), action, rp.Owner)
+}

@@ -202,6 +202,16 @@ func (s *Server) membershipEvent(t *team, member *user, action string, sender *u
 	})
 }
 
+type memberPayload struct {
+	Action string `json:"action"`
+	Member wUser  `json:"member"`
+	envelope
+}
+
+func (s *Server) memberEvent(rp *repo, member *user, action string, sender *user) Event {
+	return event("member", action, memberPayload{Action: action, Member: s.renderUser(member), envelope: s.envelopeFor(rp, nil, sender)})
+}
+
 type teamPayload struct {
 	Action  string         `json:"action"`
 	Changes map[string]any `json:"changes,omitempty"`

@@ -144,3 +144,25 @@ func TestLeadOfAnotherSIGMayHold(t *testing.T) {
 		t.Fatalf("the SIG Docs lead's hold was not acknowledged with +1: %q", got)
 	}
 }
+
+// Write permission is what lets someone /hold. When a collaborator is
+// given write access, GitHub's member event makes their earlier /hold
+// count at once, not when a cached permission expires; removed again, it
+// stops counting.
+func TestMemberEventMakesANewCollaboratorsHoldCount(t *testing.T) {
+	sb := start(t, sandbox.Options{})
+	pr := openNotice(t, sb, validNotice())
+	approveThrough(t, sb, pr)
+	say(t, sb, pr, sandbox.Outsider, "/hold the venue is not booked yet")
+	if run := approval(t, sb, pr); strings.Contains(run.Summary, "### On hold") {
+		t.Fatalf("a reader's hold was applied:\n%s", run.Summary)
+	}
+
+	send(t, sb, sb.GitHub.ChangeCollaborator(sandbox.CommsRepo, sandbox.Outsider, "write"))
+	requireState(t, approval(t, sb, pr), "completed", "failure", "### On hold", "@mallory")
+
+	send(t, sb, sb.GitHub.ChangeCollaborator(sandbox.CommsRepo, sandbox.Outsider, "none"))
+	if run := approval(t, sb, pr); strings.Contains(run.Summary, "### On hold") {
+		t.Fatalf("a removed collaborator's hold still counts:\n%s", run.Summary)
+	}
+}
