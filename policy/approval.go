@@ -140,7 +140,7 @@ func holdSentence(h Hold) string {
 	if r := strings.Join(strings.Fields(h.Reason), " "); r != "" {
 		s += fmt.Sprintf(" (%q)", r)
 	}
-	return s + "; `/unhold` lifts it"
+	return s + "; `/unhold` by " + LiftableBy(h) + " lifts it"
 }
 
 // blockers lists change requests from members of any required team. A

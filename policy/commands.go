@@ -1,6 +1,8 @@
 package policy
 
 import (
+	"maps"
+	"slices"
 	"strings"
 	"time"
 )
@@ -85,12 +87,55 @@ type HoldState struct {
 	LiftedBy string
 }
 
-// ReplayHolds replays /hold and /unhold in comment order. Holds live in
-// the PR's own conversation rather than in commsgate, so the app stays
-// stateless and every replica reaches the same answer. One /unhold lifts
-// every hold, as Prow's hold label does: a hold is a shared timing gate,
-// not a personal veto (a personal veto is a "request changes" review).
+// Ranker says how far up the approval ladder a person stands: the index
+// of the highest stage they belong to and its name, or -1 and "" for
+// someone who may hold by write access alone.
+type Ranker func(user string) (rank int, stage string)
+
+// LadderRanker ranks people by the top tier's ladder (e.g. sig < comms <
+// security < steering), with the team members the evaluation read.
+func LadderRanker(rules *Rules, teams map[string][]string) Ranker {
+	ladder := rules.Tiers[rules.TopTier()]
+	return func(user string) (int, string) {
+		for i := len(ladder) - 1; i >= 0; i-- {
+			for _, team := range stageTeams(rules, ladder[i]) {
+				if containsFold(teams[team], user) {
+					return i, ladder[i]
+				}
+			}
+		}
+		return -1, ""
+	}
+}
+
+// stageTeams are the teams whose members stand on a stage.
+func stageTeams(rules *Rules, stage string) []string {
+	if stage == StageSIG {
+		return slices.Sorted(maps.Values(rules.SIGs))
+	}
+	g := rules.Groups[stage]
+	return []string{g.Team, g.EmbargoTeam}
+}
+
+func containsFold(list []string, s string) bool {
+	return slices.ContainsFunc(list, func(x string) bool { return strings.EqualFold(x, s) })
+}
+
+// ReplayHolds replays /hold and /unhold in comment order with everyone
+// of equal standing: one /unhold lifts every hold.
 func ReplayHolds(comments []Comment) HoldState {
+	return ReplayRankedHolds(comments, func(string) (int, string) { return 0, "" })
+}
+
+// ReplayRankedHolds replays /hold and /unhold in comment order. Holds
+// live in the PR's own conversation rather than in commsgate, so the app
+// stays stateless and every replica reaches the same answer. An /unhold
+// lifts the holds its author may lift: their own, and those of people at
+// the same stage of the ladder or below. The author of a notice, who
+// holds by write access alone, cannot lift a reviewer's hold; a Steering
+// member can lift anyone's. Holds it may not lift stay, and the /unhold
+// is named as ignored for them.
+func ReplayRankedHolds(comments []Comment, rank Ranker) HoldState {
 	var st HoldState
 	for _, c := range comments {
 		for _, cmd := range ParseCommands(c.Body) {
@@ -106,16 +151,45 @@ func ReplayHolds(comments []Comment) HoldState {
 			}
 			switch cmd.Name {
 			case CommandHold:
-				st.Active = upsertHold(st.Active, Hold{By: c.User, Reason: cmd.Arg, At: c.CreatedAt, CommentID: c.ID})
+				_, stage := rank(c.User)
+				st.Active = upsertHold(st.Active, Hold{By: c.User, Reason: cmd.Arg, At: c.CreatedAt, CommentID: c.ID, Stage: stage})
 			case CommandUnhold:
-				if len(st.Active) > 0 {
-					st.LiftedBy = c.User
-				}
-				st.Active = nil
+				st = unhold(st, c, rank)
 			}
 		}
 	}
 	return st
+}
+
+func unhold(st HoldState, c Comment, rank Ranker) HoldState {
+	mine, _ := rank(c.User)
+	var kept []Hold
+	lifted := false
+	for _, h := range st.Active {
+		theirs, _ := rank(h.By)
+		if strings.EqualFold(h.By, c.User) || mine >= theirs {
+			lifted = true
+			continue
+		}
+		kept = append(kept, h)
+		st.Ignored = append(st.Ignored, IgnoredCommand{
+			CommentID: c.ID, User: c.User, Command: CommandUnhold,
+			Reason: "may not lift @" + h.By + "'s hold: " + LiftableBy(h),
+		})
+	}
+	if lifted {
+		st.LiftedBy = c.User
+	}
+	st.Active = kept
+	return st
+}
+
+// LiftableBy says who may lift a hold, for the check.
+func LiftableBy(h Hold) string {
+	if h.Stage == "" {
+		return "@" + h.By + " or anyone who may hold"
+	}
+	return "@" + h.By + " or a member of " + h.Stage + " or a later stage"
 }
 
 func upsertHold(holds []Hold, h Hold) []Hold {

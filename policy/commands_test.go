@@ -2,6 +2,8 @@ package policy
 
 import (
 	"reflect"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -84,5 +86,46 @@ func TestReplayHoldsKeepsLatestReason(t *testing.T) {
 	})
 	if len(st.Active) != 1 || st.Active[0].Reason != "second" || st.Active[0].CommentID != 2 {
 		t.Fatalf("holds = %+v, want alice's second reason", st.Active)
+	}
+}
+
+func TestRankedUnholdLiftsOnlyWhatItsAuthorMay(t *testing.T) {
+	rules := ladderRules()
+	rules.Tiers = map[int][]string{1: {StageSIG, "comms"}, 3: {StageSIG, "comms", "security", "steering"}}
+	rank := LadderRanker(rules, ladderTeams())
+	c := func(id int64, user, body string) Comment {
+		return Comment{ID: id, User: user, Body: body, Authorized: true}
+	}
+	tests := []struct {
+		name       string
+		comments   []Comment
+		wantActive []string
+		wantIgnore int
+	}{
+		{"the holder lifts their own", []Comment{c(1, "carol", "/hold"), c(2, "carol", "/unhold")}, nil, 0},
+		{"the author (write access only) cannot lift comms's hold",
+			[]Comment{c(1, "carol", "/hold not yet"), c(2, "writer", "/unhold")}, []string{"carol"}, 1},
+		{"a SIG lead cannot lift comms's hold", []Comment{c(1, "carol", "/hold"), c(2, "alice", "/unhold")}, []string{"carol"}, 1},
+		{"another member of the same stage can", []Comment{c(1, "carol", "/hold"), c(2, "cody", "/unhold")}, nil, 0},
+		{"steering lifts anyone's", []Comment{c(1, "carol", "/hold"), c(2, "sam", "/hold"), c(3, "s1", "/unhold")}, nil, 0},
+		{"comms lifts a SIG lead's but not security's",
+			[]Comment{c(1, "alice", "/hold"), c(2, "sam", "/hold"), c(3, "cody", "/unhold")}, []string{"sam"}, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			st := ReplayRankedHolds(tt.comments, rank)
+			var active []string
+			for _, h := range st.Active {
+				active = append(active, h.By)
+			}
+			if !slices.Equal(active, tt.wantActive) || len(st.Ignored) != tt.wantIgnore {
+				t.Fatalf("active %v, ignored %+v; want active %v and %d ignored", active, st.Ignored, tt.wantActive, tt.wantIgnore)
+			}
+			for _, ig := range st.Ignored {
+				if !strings.Contains(ig.Reason, "may not lift @") || !strings.Contains(ig.Reason, "or a later stage") {
+					t.Errorf("ignored /unhold should say who may lift the hold: %q", ig.Reason)
+				}
+			}
+		})
 	}
 }

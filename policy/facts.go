@@ -29,6 +29,10 @@ type Hold struct {
 	Reason    string
 	At        time.Time
 	CommentID int64
+	// Stage is the highest ladder stage the holder belongs to ("" for
+	// someone who holds by write access alone): only the holder or a
+	// member of that stage or a later one may lift the hold.
+	Stage string
 }
 
 // Facts is everything the approval evaluation needs, gathered by the

@@ -89,7 +89,7 @@ func (r *GitHub) readPeople(ctx context.Context, people *People, ev *Evaluation,
 	if err != nil {
 		return err
 	}
-	holds := policy.ReplayHolds(converted)
+	holds := policy.ReplayRankedHolds(converted, policy.LadderRanker(ev.Rules, members))
 	ev.TeamMembers, ev.Holds, ev.Ignored = members, holds.Active, holds.Ignored
 	return nil
 }

@@ -133,7 +133,7 @@ func writeHolds(b *strings.Builder, holds []policy.Hold) {
 		if !h.At.IsZero() {
 			fmt.Fprintf(b, " (%s)", policy.FormatInstant(h.At))
 		}
-		b.WriteString(" — `/unhold` lifts it\n")
+		fmt.Fprintf(b, " — `/unhold` by %s lifts it\n", policy.LiftableBy(h))
 	}
 	b.WriteString("\n")
 }

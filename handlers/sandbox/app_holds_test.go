@@ -18,8 +18,9 @@ func reactions(sb *sandbox.Sandbox, c githubfake.Comment) string {
 }
 
 func TestHoldBlocksWithWhoAndWhy(t *testing.T) {
-	// A member of a reviewing team, and a write collaborator in no team.
-	for _, holder := range []string{"carla", sandbox.Author} {
+	// A member of a reviewing team, lifted by another of the same stage;
+	// a write collaborator in no team, lifted by a SIG lead.
+	for holder, lifter := range map[string]string{"carla": "chris", sandbox.Author: "nina"} {
 		t.Run(holder, func(t *testing.T) {
 			sb := start(t, sandbox.Options{})
 			pr := openNotice(t, sb, validNotice())
@@ -32,7 +33,7 @@ func TestHoldBlocksWithWhoAndWhy(t *testing.T) {
 				t.Fatalf("the hold was not acknowledged with +1: %q", got)
 			}
 
-			say(t, sb, pr, "nina", "/unhold")
+			say(t, sb, pr, lifter, "/unhold")
 			run := approval(t, sb, pr)
 			requireState(t, run, "in_progress", "", "SCHEDULED")
 			if strings.Contains(run.Summary, "### On hold") {
@@ -164,5 +165,30 @@ func TestMemberEventMakesANewCollaboratorsHoldCount(t *testing.T) {
 	send(t, sb, sb.GitHub.ChangeCollaborator(sandbox.CommsRepo, sandbox.Outsider, "none"))
 	if run := approval(t, sb, pr); strings.Contains(run.Summary, "### On hold") {
 		t.Fatalf("a removed collaborator's hold still counts:\n%s", run.Summary)
+	}
+}
+
+// Only the person who held, or a member of a stage at or above theirs,
+// may lift a hold: the notice's author cannot lift comms's hold, nor can
+// a SIG lead; the check says who may; Steering can.
+func TestAuthorCannotLiftAReviewersHold(t *testing.T) {
+	sb := start(t, sandbox.Options{})
+	pr := openNotice(t, sb, validNotice())
+	approveThrough(t, sb, pr)
+	say(t, sb, pr, "carla", "/hold the FAQ is not ready")
+	requireState(t, approval(t, sb, pr), "completed", "failure", "@carla", "or a member of comms or a later stage")
+
+	for _, who := range []string{sandbox.Author, "nina"} {
+		say(t, sb, pr, who, "/unhold")
+		run := approval(t, sb, pr)
+		requireState(t, run, "completed", "failure", "### On hold", "@carla")
+		if !strings.Contains(run.Summary, "may not lift @carla's hold") {
+			t.Fatalf("%s's /unhold should be named as ignored, with who may lift it:\n%s", who, run.Summary)
+		}
+	}
+
+	say(t, sb, pr, sandbox.Steering[0], "/unhold")
+	if run := approval(t, sb, pr); strings.Contains(run.Summary, "### On hold") {
+		t.Fatalf("a Steering member's /unhold should lift comms's hold:\n%s", run.Summary)
 	}
 }

@@ -93,8 +93,8 @@ func TestPublicationAsksGitHubWhoIsOnSteering(t *testing.T) {
 }
 
 // TestUnholdByARemovedLeadDoesNotCountOnTheOtherReplica: Carla's hold is
-// lifted by Arun, lead of a SIG the notice does not name, which gives him
-// the right to. Arun leaves the SIG's leads while the first replica writes
+// lifted by Chris, on the same comms stage as she is, which gives him the
+// right to. Chris leaves the comms team while the first replica writes
 // green; the membership event reaches the second. The teams that decided
 // whose /unhold applies are as much part of the decision as the stages'.
 func TestUnholdByARemovedLeadDoesNotCountOnTheOtherReplica(t *testing.T) {
@@ -102,11 +102,11 @@ func TestUnholdByARemovedLeadDoesNotCountOnTheOtherReplica(t *testing.T) {
 	second := startServerReplica(t, sb, replicaOptions{name: "second"})
 	pr := oneApprovalShort(t, sb)
 	say(t, sb, pr, "carla", "/hold legal has not signed off")
-	say(t, sb, pr, "arun", "/unhold")
+	say(t, sb, pr, "chris", "/unhold")
 
 	holdGreenWrite(t, sb, pr)
 	onlySecond := onlyReplica(sb, second)
-	onlySecond.send(t, sb.GitHub.RemoveTeamMember("example/sig-auth-leads", "arun"))
+	onlySecond.send(t, sb.GitHub.RemoveTeamMember("example/contribex-comms", "chris"))
 	bothServers(sb, second).waitIdle(t, ctxFor(t))
 	if err := sb.Settle(ctxFor(t)); err != nil {
 		t.Fatal(err)
