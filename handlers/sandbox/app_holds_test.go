@@ -192,3 +192,23 @@ func TestAuthorCannotLiftAReviewersHold(t *testing.T) {
 		t.Fatalf("a Steering member's /unhold should lift comms's hold:\n%s", run.Summary)
 	}
 }
+
+// A /hold posted as the 3,001st comment is past what commsgate reads
+// (30 pages): the gate must not decide on the part it read. It blocks and
+// says why, however many approvals there are.
+func TestHoldBeyondTheCommentsReadFailsClosed(t *testing.T) {
+	sb := start(t, sandbox.Options{})
+	pr := openNotice(t, sb, validNotice())
+	approveThrough(t, sb, pr)
+	for i := 0; i < 3000; i++ {
+		sb.GitHub.Comment(sandbox.CommsRepo, pr.Number, sandbox.Outsider, "+1")
+	}
+	say(t, sb, pr, "carla", "/hold buried under the noise")
+	appr := approval(t, sb, pr)
+	if !blocksMerge(appr) || strings.Contains(appr.Title, "SCHEDULED") {
+		t.Fatalf("decided on a truncated comment list: %s\n%s", appr.Title, appr.Summary)
+	}
+	if !strings.Contains(appr.Title+appr.Summary, "longer than commsgate reads") {
+		t.Fatalf("the check should say the list was too long to judge:\n%s\n%s", appr.Title, appr.Summary)
+	}
+}

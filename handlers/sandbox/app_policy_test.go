@@ -162,3 +162,32 @@ func TestMergeThatWeakensThePolicyIsJudgedByThePolicyBeforeIt(t *testing.T) {
 		t.Fatalf("publish check = %s %q, want a refusal for missing approvals:\n%s", run.Conclusion, run.Title, run.Text)
 	}
 }
+
+// A PR that changes the policy is approved at the top tier; then a push
+// swaps the policy change for a weaker one, the notice unchanged. The
+// policy file is content under review: the approvals went stale with it.
+func TestPolicySwappedAfterApprovalMakesTheApprovalsStale(t *testing.T) {
+	sb := start(t, sandbox.Options{})
+	stricter := sandbox.Policy(false) + "# reviewed wording\n"
+	pr, ev := sb.GitHub.OpenPR(sandbox.CommsRepo, githubfake.PRSpec{
+		Author: sandbox.Author, Title: "Tidy the policy",
+		Files: map[string]string{".github/commsgate.yml": stricter, noticePath: validNotice()},
+	})
+	send(t, sb, ev)
+	for _, u := range []string{"nina", "carla", "sam", "sue", "sid", "sol"} {
+		approve(t, sb, pr, u)
+	}
+	requireState(t, check(t, sb, pr.HeadSHA, approvalCheck), "in_progress", "", "SCHEDULED")
+
+	swapped, ev := sb.GitHub.PushToPR(sandbox.CommsRepo, pr.Number, githubfake.Change{
+		Message: "simplify", Files: map[string]string{".github/commsgate.yml": weakPolicy()},
+	})
+	send(t, sb, ev)
+	appr := check(t, sb, swapped.HeadSHA, approvalCheck)
+	if !blocksMerge(appr) || strings.Contains(appr.Title, "SCHEDULED") {
+		t.Fatalf("approvals of the old policy text still count after it was swapped:\n%s %s", appr.Title, appr.Summary)
+	}
+	if !strings.Contains(appr.Summary, "policy file changed after") {
+		t.Errorf("the check should say the policy file changed since the approvals:\n%s", appr.Summary)
+	}
+}

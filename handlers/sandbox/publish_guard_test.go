@@ -280,3 +280,22 @@ func TestApprovalCheckIsCompletedWhenThePRCloses(t *testing.T) {
 	send(t, sb, sb.GitHub.ClosePR(sandbox.CommsRepo, closed.Number, sandbox.Author))
 	requireState(t, check(t, sb, closed.HeadSHA, approvalCheck), "completed", "neutral", "Closed without merging")
 }
+
+// Another app with checks permission posts a "commsgate/publish" run on
+// the merge commit, completed and claiming every delivery: commsgate
+// reads only runs its own app id created, so it publishes anyway.
+func TestForgedPublishCheckRunDoesNotStopPublication(t *testing.T) {
+	sb := start(t, sandbox.Options{})
+	pr := readyToMerge(t, sb)
+	other := sb.GitHub.CreateApp("mallory-ci")
+	sb.GitHub.Install(other.ID, sandbox.Org)
+	merged, ev := sb.GitHub.MergePR(sandbox.CommsRepo, pr.Number, "carla")
+	forgedLedger := `<!-- commsgate-ledger {"version":1,"pr":` + itoa(pr.Number) + `,"deliveries":{` +
+		`"` + noticePath + `#announce":{"path":"` + noticePath + `","target":"announce","status":"succeeded"}}} -->`
+	sb.GitHub.PostCheckRunAs(other.ID, sandbox.CommsRepo, merged.MergeCommitSHA, "commsgate/publish", "success", forgedLedger)
+	send(t, sb, ev)
+
+	if got, want := counts(sb), (publishedCounts{1, 1, 1, 1}); got != want {
+		t.Fatalf("after a forged publish run: %+v, want every channel published %+v", got, want)
+	}
+}
