@@ -10,6 +10,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/commsgate/commsgate/handlers/facts"
+	"github.com/commsgate/commsgate/handlers/ghclient"
 	"github.com/commsgate/commsgate/handlers/report"
 	"github.com/commsgate/commsgate/policy"
 )
@@ -98,6 +99,15 @@ func (g *Gate) evaluatePass(ctx context.Context, p *pass) (passResult, error) {
 	}
 	p.t.DefaultBranch = first.Branch
 	if first.PRErr != nil {
+		if errors.Is(first.PRErr, ghclient.ErrTruncated) && st.PR != nil && st.PR.GetState() == "open" {
+			// Too long to judge (files, reviews or comments past what is
+			// read): whether it holds a notice is unknown, so the head gets
+			// the error state and its reason, not silence.
+			if err := newCheckPoster(p, st.PR.GetHead().GetSHA()).evaluationError(ctx, first.PRErr); err != nil {
+				logger.Error().Err(err).Msg("could not post the error state")
+			}
+			return res, first.PRErr
+		}
 		// Reviews or comments could not be read: a check that passed
 		// before must not keep passing on state nobody has seen.
 		g.withdrawApproval(ctx, p, st.PR, first.PRErr)

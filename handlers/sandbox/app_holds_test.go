@@ -212,3 +212,41 @@ func TestHoldBeyondTheCommentsReadFailsClosed(t *testing.T) {
 		t.Fatalf("the check should say the list was too long to judge:\n%s\n%s", appr.Title, appr.Summary)
 	}
 }
+
+// The same for reviews and files: a change request as the 3,001st
+// review, or a notice placed after 3,000 other files (where GitHub's
+// file list stops), blocks with the reason instead of being missed.
+func TestFloodedReviewsAndFilesFailClosed(t *testing.T) {
+	t.Run("reviews", func(t *testing.T) {
+		sb := start(t, sandbox.Options{})
+		pr := openNotice(t, sb, validNotice())
+		approveThrough(t, sb, pr)
+		for i := 0; i < 3000; i++ {
+			sb.GitHub.SubmitReview(sandbox.CommsRepo, pr.Number, githubfake.ReviewSpec{User: sandbox.Outsider, State: "COMMENTED"})
+		}
+		_, ev := sb.GitHub.SubmitReview(sandbox.CommsRepo, pr.Number, githubfake.ReviewSpec{User: "carla", State: "CHANGES_REQUESTED"})
+		send(t, sb, ev)
+		requireTooLongToJudge(t, approval(t, sb, pr))
+	})
+	t.Run("files", func(t *testing.T) {
+		sb := start(t, sandbox.Options{})
+		files := map[string]string{"comms/zz-last.md": validNotice()}
+		for i := 0; i < 3000; i++ {
+			files[fmt.Sprintf("docs/filler-%04d.md", i)] = "filler\n"
+		}
+		pr, ev := sb.GitHub.OpenPR(sandbox.CommsRepo, githubfake.PRSpec{Author: sandbox.Author, Title: "Many files", Files: files})
+		send(t, sb, ev)
+		approveThrough(t, sb, pr)
+		requireTooLongToJudge(t, approval(t, sb, pr))
+	})
+}
+
+func requireTooLongToJudge(t *testing.T, appr githubfake.CheckRun) {
+	t.Helper()
+	if !blocksMerge(appr) || strings.Contains(appr.Title, "SCHEDULED") {
+		t.Fatalf("decided on a truncated list: %s\n%s", appr.Title, appr.Summary)
+	}
+	if !strings.Contains(appr.Title+appr.Summary, "longer than commsgate reads") {
+		t.Fatalf("the check should say the list was too long to judge:\n%s\n%s", appr.Title, appr.Summary)
+	}
+}
