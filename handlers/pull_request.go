@@ -45,11 +45,14 @@ func (h *pullRequestHandler) Handle(ctx context.Context, eventType, deliveryID s
 	case "opened", "reopened", "synchronize", "ready_for_review", "converted_to_draft", "edited":
 		// A new head needs both checks; a draft change can change the
 		// approval but not the template findings.
-		trigger := gate.PullRequestChanged
+		req := gate.Request{Trigger: gate.PullRequestChanged}
 		if event.GetAction() == "ready_for_review" || event.GetAction() == "converted_to_draft" {
-			trigger = gate.DraftChanged
+			req.Trigger = gate.DraftChanged
 		}
-		return h.app.gate.Evaluate(ctx, t, gate.Request{Trigger: trigger})
+		if from := event.GetChanges().GetBase().GetRef().GetFrom(); event.GetAction() == "edited" && from != "" {
+			req.RetargetedFrom = from
+		}
+		return h.app.gate.Evaluate(ctx, t, req)
 	case "closed":
 		// Publish first: it is what is waited for. Then the approval check,
 		// which must not stay "in progress" on a closed PR.

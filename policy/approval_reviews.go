@@ -43,6 +43,10 @@ func approvalProblem(r Review, f Facts) string {
 		return "author cannot approve their own notice"
 	case r.Bot:
 		return "bots cannot approve; a person has to review the notice"
+	case !f.BaseChangedAt.IsZero() && !r.SubmittedAt.After(f.BaseChangedAt):
+		// Same head, other base: the pull request now ships a diff the
+		// review never showed.
+		return "stale: the base branch changed after this review, so the pull request ships a different diff; approve again"
 	case r.CommitID != "" && r.CommitID == f.HeadSHA:
 		return ""
 	}

@@ -36,6 +36,23 @@ func TestEvaluateApprovalRules(t *testing.T) {
 		check    func(t *testing.T, d Decision)
 	}{
 		{
+			// approve(…, n) is submitted at 12:00 + n minutes.
+			name: "approvals at or before a change of base are stale",
+			facts: func() Facts {
+				f := ladderFacts(approve("ann", 1), approve("carol", 2))
+				f.BaseChangedAt = time.Date(2027, 2, 16, 12, 2, 0, 0, time.UTC)
+				return f
+			}(),
+			state: StatePending,
+			check: func(t *testing.T, d Decision) {
+				for _, st := range d.Stages {
+					if st.Approved != 0 {
+						t.Errorf("stage %s counts %d approvals given before the change of base", st.Name, st.Approved)
+					}
+				}
+			},
+		},
+		{
 			name:     "both stages approved by members",
 			facts:    ladderFacts(approve("ann", 1), approve("carol", 2)),
 			state:    StateApproved,

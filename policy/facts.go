@@ -64,6 +64,9 @@ type Facts struct {
 	// TeamMembers maps "org/slug" to the team's active members. A team
 	// missing from the map has no members the evaluation may count.
 	TeamMembers map[string][]string
+	// BaseChangedAt is when the pull request's base branch last changed
+	// (a retarget): approvals submitted before it were of another diff.
+	BaseChangedAt time.Time
 	// Holds are the active holds, oldest first.
 	Holds []Hold
 	// Now is the evaluation instant.

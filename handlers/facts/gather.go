@@ -3,6 +3,7 @@ package facts
 import (
 	"context"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/google/go-github/v62/github"
@@ -60,6 +61,7 @@ func (r *GitHub) Gather(ctx context.Context, t Target, rules *policy.Rules, st P
 		PolicyFileChanged: policyChanged,
 		Reviews:           reviews,
 		CommsChangedSince: changedSince,
+		BaseChangedAt:     r.baseChangedAt(st.Comments),
 		Now:               now,
 	}}
 	ev.people = r.People(t, mode)
@@ -122,4 +124,23 @@ func approvedCommits(reviews []policy.Review) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// RetargetKind marks the gate's comment recording a change of base.
+const RetargetKind = "retarget"
+
+// baseChangedAt is when the latest change of base was recorded on the PR,
+// by commsgate (or another bot: a forged record only makes approvals
+// stale, never counts one).
+func (r *GitHub) baseChangedAt(comments []*github.IssueComment) time.Time {
+	var latest time.Time
+	for _, c := range comments {
+		if !r.self.IsOwnOrBot(c.GetUser()) || !strings.Contains(c.GetBody(), "<!-- commsgate-"+RetargetKind+" ") {
+			continue
+		}
+		if at := c.GetCreatedAt().Time; at.After(latest) {
+			latest = at
+		}
+	}
+	return latest
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/commsgate/commsgate/handlers/facts"
 	"github.com/commsgate/commsgate/handlers/ghclient"
+	"github.com/commsgate/commsgate/handlers/publish"
 	"github.com/commsgate/commsgate/handlers/report"
 	"github.com/commsgate/commsgate/policy"
 )
@@ -133,6 +134,14 @@ func (g *Gate) evaluatePass(ctx context.Context, p *pass) (passResult, error) {
 		logger.Debug().Msg("pull request touches no communication")
 		res.outcome = "skipped"
 		return res, nil
+	}
+	if p.req.RetargetedFrom != "" {
+		c, err := g.recordRetarget(ctx, p, p.req.RetargetedFrom, st.PR.GetBase().GetRef())
+		if err != nil {
+			return res, err
+		}
+		st.Comments = append(st.Comments, c)
+		p.req.RetargetedFrom = ""
 	}
 	// The existing check runs are listed while the notices are read: one
 	// round trip instead of two.
@@ -286,4 +295,23 @@ func (g *Gate) closeOut(ctx context.Context, p *pass, pr *github.PullRequest) er
 	}
 	conclusion, title, summary := report.ApprovalClosed(merge, run.GetOutput().GetTitle())
 	return checks.post(ctx, checkResult{name: report.CheckApproval, conclusion: conclusion, title: title, summary: summary})
+}
+
+// recordRetarget writes the change of base on the PR as commsgate's own
+// comment, so that it outlives this process: facts.Gather finds the
+// latest one and approvals older than it stop counting.
+func (g *Gate) recordRetarget(ctx context.Context, p *pass, from, to string) (*github.IssueComment, error) {
+	marker, err := publish.EncodeMarker(facts.RetargetKind, struct {
+		From string `json:"from"`
+		To   string `json:"to"`
+	}{from, to})
+	if err != nil {
+		return nil, err
+	}
+	body := report.Retargeted(from, to) + "\n\n" + marker
+	c, _, err := p.gh.Issues.CreateComment(ctx, p.t.Owner, p.t.Repo, p.t.Number, &github.IssueComment{Body: &body})
+	if err != nil {
+		return nil, fmt.Errorf("record the change of base: %w", err)
+	}
+	return c, nil
 }

@@ -72,6 +72,10 @@ type Request struct {
 	// Acknowledge are command comments to react to once the evaluation
 	// has read the policy that decides who may use them.
 	Acknowledge []CommandComment
+	// RetargetedFrom is the base branch the PR had before an edit changed
+	// it: the evaluation records the change on the PR, where every later
+	// evaluation finds it and treats earlier approvals as stale.
+	RetargetedFrom string
 }
 
 // CommandComment is a comment with commands, waiting for its reaction.
@@ -82,8 +86,13 @@ type CommandComment struct {
 
 // merge folds a request that arrived while another ran.
 func merge(a, b Request) Request {
+	from := a.RetargetedFrom
+	if from == "" {
+		from = b.RetargetedFrom
+	}
 	return Request{
-		Trigger:     a.Trigger | b.Trigger,
-		Acknowledge: append(append([]CommandComment(nil), a.Acknowledge...), b.Acknowledge...),
+		Trigger:        a.Trigger | b.Trigger,
+		Acknowledge:    append(append([]CommandComment(nil), a.Acknowledge...), b.Acknowledge...),
+		RetargetedFrom: from,
 	}
 }

@@ -123,3 +123,8 @@ func AutoMergeRefusedComment(contacts []string, message string) string {
 	return who + "GitHub refused to merge this approved notice at its publish_at: " + message +
 		". It has **not** been published. commsgate tries again every minute; resolve the cause, or merge it by hand to publish now."
 }
+
+// Retargeted is the comment that records a change of a PR's base.
+func Retargeted(from, to string) string {
+	return "The base branch changed from `" + from + "` to `" + to + "`, so this pull request now ships a different diff. Approvals given before this comment no longer count; reviewers, please look again."
+}

@@ -3,6 +3,7 @@ package sandbox_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/commsgate/commsgate/handlers/githubfake"
 	"github.com/commsgate/commsgate/handlers/sandbox"
@@ -190,4 +191,44 @@ func TestPolicySwappedAfterApprovalMakesTheApprovalsStale(t *testing.T) {
 	if !strings.Contains(appr.Summary, "policy file changed after") {
 		t.Errorf("the check should say the policy file changed since the approvals:\n%s", appr.Summary)
 	}
+}
+
+// Retargeting smuggles a notice: the PR's head was cut from a branch
+// that already carries a second notice, and its approvals saw only the
+// first. Changing the base to main makes the PR ship both; the approvals
+// were of another diff and stop counting, and the PR says why.
+func TestRetargetingMakesEarlierApprovalsStale(t *testing.T) {
+	sb := start(t, sandbox.Options{})
+	smuggled := notice("Registry freeze starts tomorrow", publishAt, nil)
+	sb.GitHub.Push(sandbox.CommsRepo, "staging", githubfake.Change{Files: map[string]string{"comms/2027-02-09-freeze.md": smuggled}})
+	pr, ev := sb.GitHub.OpenPR(sandbox.CommsRepo, githubfake.PRSpec{
+		Author: sandbox.Author, Title: "Meeting move", Base: "staging",
+		Files: map[string]string{noticePath: validNotice()},
+	})
+	send(t, sb, ev)
+	base := "main"
+	pr, ev = sb.GitHub.EditPR(sandbox.CommsRepo, pr.Number, githubfake.PREdit{Base: &base})
+	_ = ev // the approvals below come first; the retarget is delivered after them
+	approveThrough(t, sb, pr)
+	sb.Clock.Advance(time.Minute)
+	send(t, sb, ev)
+
+	appr := approval(t, sb, pr)
+	if !blocksMerge(appr) || strings.Contains(appr.Title, "SCHEDULED") {
+		t.Fatalf("approvals given before the retarget still count:\n%s\n%s", appr.Title, appr.Summary)
+	}
+	if !strings.Contains(appr.Summary, "base branch changed after this review") {
+		t.Errorf("the check should say the approvals went stale with the base:\n%s", appr.Summary)
+	}
+	var recorded bool
+	for _, c := range sb.GitHub.Comments(sandbox.CommsRepo, pr.Number) {
+		recorded = recorded || strings.Contains(c.Body, "changed from `staging` to `main`")
+	}
+	if !recorded {
+		t.Error("the change of base should be recorded on the PR for later evaluations")
+	}
+	// Approving again after the retarget counts.
+	sb.Clock.Advance(time.Minute)
+	approveThrough(t, sb, pr)
+	requireState(t, approval(t, sb, pr), "in_progress", "", "SCHEDULED")
 }
