@@ -45,13 +45,7 @@ func (h *checkRunHandler) Handle(ctx context.Context, eventType, deliveryID stri
 	default:
 		return nil
 	}
-	var errs []error
-	for _, pr := range run.PullRequests {
-		t := facts.TargetOf(installationID, event.GetRepo(), pr.GetNumber())
-		pctx, _ := githubapp.PreparePRContext(ctx, installationID, event.GetRepo(), pr.GetNumber())
-		errs = append(errs, h.app.gate.Evaluate(pctx, t, gate.Request{Trigger: gate.CheckRerun}))
-	}
-	return errors.Join(errs...)
+	return h.app.rerun(ctx, installationID, event.GetRepo(), run.PullRequests)
 }
 
 type checkSuiteHandler struct{ app *App }
@@ -77,11 +71,17 @@ func (h *checkSuiteHandler) Handle(ctx context.Context, eventType, deliveryID st
 		return ignoreIncomplete(ctx, event.GetAction(), "check_suite")
 	}
 	installationID := githubapp.GetInstallationIDFromEvent(&event)
+	return h.app.rerun(ctx, installationID, event.GetRepo(), suite.PullRequests)
+}
+
+// rerun evaluates, with both checks re-posted, every pull request a
+// re-run check or suite belongs to.
+func (a *App) rerun(ctx context.Context, installationID int64, repo *github.Repository, prs []*github.PullRequest) error {
 	var errs []error
-	for _, pr := range suite.PullRequests {
-		t := facts.TargetOf(installationID, event.GetRepo(), pr.GetNumber())
-		pctx, _ := githubapp.PreparePRContext(ctx, installationID, event.GetRepo(), pr.GetNumber())
-		errs = append(errs, h.app.gate.Evaluate(pctx, t, gate.Request{Trigger: gate.CheckRerun}))
+	for _, pr := range prs {
+		t := facts.TargetOf(installationID, repo, pr.GetNumber())
+		pctx, _ := githubapp.PreparePRContext(ctx, installationID, repo, pr.GetNumber())
+		errs = append(errs, a.gate.Evaluate(pctx, t, gate.Request{Trigger: gate.CheckRerun}))
 	}
 	return errors.Join(errs...)
 }

@@ -29,6 +29,11 @@ type MergeObserver interface {
 // nothing twice.
 const refusedKind = "automerge-refused"
 
+// refusedMarker is what the refusal comment records.
+type refusedMarker struct {
+	Head string `json:"head"`
+}
+
 // autoMerge merges an approved PR whose publish_at has come, pinned to
 // the evaluated head. A PR already merged (another replica, or a person,
 // was faster) is not an error. A merge GitHub refuses (not mergeable, the
@@ -56,11 +61,7 @@ func (g *Gate) autoMerge(ctx context.Context, p *pass, checks *checkPoster, plan
 	if mo, ok := g.observer.(MergeObserver); ok {
 		mo.AutoMergeRefused(reason)
 	}
-	title, summary := report.ApprovalCheck(plan.Decision)
-	if err := checks.post(ctx, checkResult{
-		name: report.CheckApproval, conclusion: "success", title: title,
-		summary: summary + report.AutoMergeRefused(message),
-	}); err != nil {
+	if err := checks.amendApproval(ctx, report.AutoMergeRefused(message)); err != nil {
 		return err
 	}
 	return g.tellContactsOnce(ctx, p, plan.Head, message, st, ev)
@@ -89,9 +90,7 @@ func refusalReason(status int, err error) (reason, message string) {
 // unless commsgate already did for this head.
 func (g *Gate) tellContactsOnce(ctx context.Context, p *pass, head, message string, st facts.PRState, ev facts.Evaluation) error {
 	for _, c := range st.Comments {
-		var said struct {
-			Head string `json:"head"`
-		}
+		var said refusedMarker
 		if !g.self.IsOwnOrBot(c.GetUser()) {
 			continue
 		}
@@ -107,9 +106,7 @@ func (g *Gate) tellContactsOnce(ctx context.Context, p *pass, head, message stri
 			}
 		}
 	}
-	marker, err := publish.EncodeMarker(refusedKind, struct {
-		Head string `json:"head"`
-	}{head})
+	marker, err := publish.EncodeMarker(refusedKind, refusedMarker{Head: head})
 	if err != nil {
 		return err
 	}

@@ -25,6 +25,9 @@ type checkPoster struct {
 	latestRuns map[string]*github.CheckRun
 	listOnce   sync.Once
 	listErr    error
+	// approved is the approval result this poster wrote, so a later step
+	// of the same pass (a refused merge) can add to it.
+	approved checkResult
 }
 
 func newCheckPoster(p *pass, head string) *checkPoster {
@@ -171,9 +174,18 @@ func (p *checkPoster) template(ctx context.Context, findings []policy.Finding) e
 func (p *checkPoster) approval(ctx context.Context, d policy.Decision, requests reviewRequestOutcome, ignored []policy.IgnoredCommand) error {
 	title, summary := report.ApprovalCheck(d)
 	summary += report.ReviewRequests(requests.requested, requests.failed) + report.IgnoredCommands(ignored)
-	return p.post(ctx, checkResult{
+	p.approved = checkResult{
 		name: report.CheckApproval, conclusion: approvalConclusion(d.State), title: title, summary: summary,
-	})
+	}
+	return p.post(ctx, p.approved)
+}
+
+// amendApproval writes the approval result of this pass again with more
+// said at its end.
+func (p *checkPoster) amendApproval(ctx context.Context, more string) error {
+	r := p.approved
+	r.summary += more
+	return p.post(ctx, r)
 }
 
 // approvalConclusion maps a decision to a check conclusion. Only an
