@@ -188,3 +188,10 @@ func (r *Replica) Close() error {
 	})
 	return r.runErr
 }
+
+// Busy counts the work the replica is doing: webhooks queued or being
+// handled, and timers running their work (a time gate opening, an early
+// merge publishing), which no webhook announces.
+func (r *Replica) Busy() int64 {
+	return r.Server.Pending() + r.app.Timers().Firing()
+}

@@ -29,6 +29,8 @@ type serverReplica struct {
 	hookURL string
 	logger  zerolog.Logger
 	logs    *logBuffer
+	// busy counts the replica's queued webhooks and running timers.
+	busy func() int64
 }
 
 type replicaOptions struct {
@@ -60,7 +62,7 @@ func startServerReplica(t *testing.T, sb *sandbox.Sandbox, opts replicaOptions) 
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = started.Close() })
-	r.server, r.app, r.hookURL = started.Server, started.App(), started.HookURL
+	r.server, r.app, r.hookURL, r.busy = started.Server, started.App(), started.HookURL, started.Busy
 	return r
 }
 
@@ -90,7 +92,7 @@ type servers struct {
 func bothServers(sb *sandbox.Sandbox, r *serverReplica) *servers {
 	return &servers{
 		urls:    []string{sb.HookURL, r.hookURL},
-		pending: []func() int64{sb.Server.Pending, r.server.Pending},
+		pending: []func() int64{sb.Busy, r.busy},
 		sb:      sb,
 	}
 }
@@ -98,7 +100,7 @@ func bothServers(sb *sandbox.Sandbox, r *serverReplica) *servers {
 // onlyReplica is the set of just that replica: events the load balancer
 // sends there and nowhere else.
 func onlyReplica(sb *sandbox.Sandbox, r *serverReplica) *servers {
-	return &servers{urls: []string{r.hookURL}, pending: []func() int64{r.server.Pending}, sb: sb}
+	return &servers{urls: []string{r.hookURL}, pending: []func() int64{r.busy}, sb: sb}
 }
 
 // send delivers the event to every server at once, then settles: waits

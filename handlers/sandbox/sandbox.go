@@ -163,7 +163,7 @@ func (s *Sandbox) idle(ctx context.Context) error {
 	if err := s.own.App().Timers().Flush(ctx); err != nil {
 		return fmt.Errorf("waiting for the timers: %w", err)
 	}
-	for s.Server.Pending() > 0 || s.own.App().Timers().Firing() > 0 {
+	for s.own.Busy() > 0 {
 		select {
 		case <-ctx.Done():
 			return fmt.Errorf("waiting for the server to finish: %w", ctx.Err())
@@ -199,3 +199,6 @@ func (s *Sandbox) closeReceivers() {
 	}
 	s.GitHub.Close()
 }
+
+// Busy counts the work the sandbox's own server is doing (see Replica.Busy).
+func (s *Sandbox) Busy() int64 { return s.own.Busy() }
