@@ -12,7 +12,7 @@ import (
 var policyRootKeys = []string{
 	"comms_path", "groups", "sigs", "tiers", "types", "scope", "schedule",
 	"publish", "followup", "distinct_approvers", "request_reviews",
-	"auto_merge", "merge_method", "limits",
+	"auto_merge", "merge_method", "limits", "expedite",
 }
 
 // decodeRoot overlays each top-level setting on the defaults, then runs the
@@ -74,6 +74,9 @@ func (l *policyLoader) decodeRoot(root *yaml.Node) {
 	}
 	if e, ok := keys["limits"]; ok {
 		l.decodeLimits(e.Value)
+	}
+	if e, ok := keys["expedite"]; ok {
+		l.decodeExpedite(e.Value)
 	}
 
 	l.checkTierGroups(root)

@@ -25,7 +25,16 @@ func Evaluate(f Facts) Decision {
 	d.Tier = ComputeTier(f.Documents, f.Rules, f.PolicyFileChanged)
 	d.Reasons = append(d.Reasons, d.Tier.String())
 
-	stages := ResolveStages(d.Tier.Tier, f.Documents, f.Rules, f.Author, f.TeamMembers)
+	expedited, problem := expediteMode(f.Documents, f.Rules, f.PolicyFileChanged)
+	var stages []Stage
+	if expedited {
+		d.Expedite = expediteResult(f.Documents, f.Rules, d.Tier.Tier)
+		d.Reasons = append(d.Reasons, d.Expedite.Sentence())
+		stages = ResolveExpediteStages(f.Documents, f.Rules, f.Author, f.TeamMembers)
+	} else {
+		d.expediteProblem = problem
+		stages = ResolveStages(d.Tier.Tier, f.Documents, f.Rules, f.Author, f.TeamMembers)
+	}
 	var reqs []Requirement
 	for _, s := range stages {
 		for _, r := range s.Requirements {
@@ -110,6 +119,9 @@ func decideState(d *Decision, f Facts) {
 	for _, h := range d.Holds {
 		d.Reasons = append(d.Reasons, holdSentence(h))
 	}
+	if d.expediteProblem != "" {
+		d.Reasons = append(d.Reasons, d.expediteProblem)
+	}
 	for _, b := range d.Blockers {
 		d.Reasons = append(d.Reasons, fmt.Sprintf("@%s %s", b.User, b.Reason))
 	}
@@ -123,7 +135,7 @@ func decideState(d *Decision, f Facts) {
 	switch {
 	case templateErrors+scheduleErrors > 0:
 		d.State = StateInvalid
-	case len(d.Holds) > 0 || len(d.Blockers) > 0 || unsatisfiable:
+	case len(d.Holds) > 0 || len(d.Blockers) > 0 || unsatisfiable || d.expediteProblem != "":
 		d.State = StateBlocked
 	case !allSatisfied:
 		d.State = StatePending
@@ -197,7 +209,9 @@ func requestTeams(d Decision, f Facts) []string {
 			continue
 		}
 		teams = append(teams, s.openTeams...)
-		if mode != "all" {
+		if mode != "all" && d.Expedite == nil {
+			// Staged: the next stage hears of the notice once the one
+			// before has approved. The crisis path asks everyone at once.
 			break
 		}
 	}
@@ -222,6 +236,9 @@ func headline(d Decision) string {
 				causes = append(causes, "stage "+s.Name+" can never be approved")
 			}
 		}
+		if d.expediteProblem != "" {
+			causes = append(causes, "an expedited notice must travel alone")
+		}
 		if len(causes) > 2 {
 			causes = append(causes[:2], fmt.Sprintf("and %d more", len(causes)-2))
 		}
@@ -242,6 +259,10 @@ func headline(d Decision) string {
 	case StateScheduled:
 		return "SCHEDULED — approved, publishes at " + FormatInstant(d.ReleaseAt)
 	default:
+		if d.Expedite != nil {
+			return fmt.Sprintf("APPROVED — EXPEDITED, the crisis ladder is approved; tier %d ratifies within %s of publication",
+				d.Expedite.NormalTier, humanDuration(d.Expedite.RatifyWithin))
+		}
 		return fmt.Sprintf("APPROVED — tier %d, %s approved", d.Tier.Tier, pluralUnit(len(d.Stages), "stage"))
 	}
 }
@@ -273,13 +294,26 @@ func nextStep(d Decision, f Facts) string {
 				steps = append(steps, fmt.Sprintf("a maintainer fixes stage %s (%s), then comments `/commsgate recheck`", s.Name, s.Missing))
 			}
 		}
+		if d.expediteProblem != "" {
+			steps = append(steps, "the author splits the pull request so that the expedited notice is its only change")
+		}
 		return capitalize(strings.Join(steps, "; ")) + "."
 	case StatePending:
-		s := d.firstOpenStage()
-		step := fmt.Sprintf("Stage %s needs %s.", s.Name, s.Missing)
-		if len(s.Candidates) > 0 {
-			step += " Could approve: " + mentionList(s.Candidates, 10) + "."
+		var step string
+		for _, s := range d.Stages {
+			if s.Satisfied {
+				continue
+			}
+			step += fmt.Sprintf("Stage %s needs %s.", s.Name, s.Missing)
+			if len(s.Candidates) > 0 {
+				step += " Could approve: " + mentionList(s.Candidates, 10) + "."
+			}
+			if d.Expedite == nil {
+				break // staged: the next stage comes after this one
+			}
+			step += " "
 		}
+		step = strings.TrimSpace(step)
 		switch {
 		case f.Draft:
 			step += " Mark the pull request ready for review so commsgate requests reviews."

@@ -49,8 +49,14 @@ type Decision struct {
 	// Reasons explain the state, most important first.
 	Reasons []string
 
+	// Expedite is set when the pull request takes the crisis path: the
+	// ladder above is then the crisis ladder.
+	Expedite *ExpediteResult
+
 	// errorCount is the number of template and schedule errors.
 	errorCount int
+	// expediteProblem says why a declared crisis path cannot be taken.
+	expediteProblem string
 }
 
 // StageResult is one rung of the approval ladder.

@@ -16,6 +16,7 @@ var (
 var CommonFields = []string{
 	"title", "summary", "type", "sigs", "audience", "priority", "channels",
 	"publish_at", "contacts", "tier", "embargo", "embargo_until", "distributors_notified_at",
+	"expedite", "expedite_reason",
 }
 
 // CommonSections are required in every communication type.
@@ -146,5 +147,6 @@ func DefaultRules() *Rules {
 		RequestReviews:    "staged",
 		MergeMethod:       "merge",
 		Limits:            Limits{TitleChars: 90, SummaryChars: 300, FileBytes: 64 * 1024},
+		Expedite:          DefaultExpedite(),
 	}
 }

@@ -51,6 +51,9 @@ type Document struct {
 	Embargo              bool
 	EmbargoUntil         time.Time
 	DistributorsNotified time.Time
+	// Expedite and ExpediteReason declare the crisis path (see Expedite).
+	Expedite       bool
+	ExpediteReason string
 
 	// Sections are the body's "## " sections in order.
 	Sections []Section

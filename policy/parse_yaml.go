@@ -218,5 +218,11 @@ func (d *Document) setCommon(f Field) {
 		if f.Tag == "!!bool" {
 			d.Embargo, _ = strconv.ParseBool(strings.ToLower(f.Scalar))
 		}
+	case "expedite":
+		if f.Tag == "!!bool" {
+			d.Expedite, _ = strconv.ParseBool(strings.ToLower(f.Scalar))
+		}
+	case "expedite_reason":
+		d.ExpediteReason, _ = scalar()
 	}
 }

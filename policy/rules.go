@@ -34,6 +34,8 @@ type Rules struct {
 	MergeMethod string
 	// Limits bounds document sizes.
 	Limits Limits
+	// Expedite is the crisis path (on by default).
+	Expedite Expedite
 }
 
 // StageSIG is the stage name that means "the leads of each owning SIG".

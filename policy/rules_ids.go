@@ -34,6 +34,10 @@ const (
 	// Consistency between fields (warnings).
 	RuleSeverityMismatch = "severity-mismatch"
 	RuleEmbargoNotSet    = "embargo-not-set"
+	// The crisis path.
+	RuleExpediteNotAllowed  = "expedite-not-allowed"
+	RuleExpediteWithoutWhy  = "expedite-without-reason"
+	RuleExpediteReasonAlone = "expedite-reason-without-expedite"
 
 	// Body and content.
 	RuleMissingSection   = "missing-section"

@@ -60,9 +60,19 @@ func CheckSchedule(doc *Document, rules *Rules, now time.Time) ScheduleResult {
 			}
 			res.Local = append(res.Local, ZoneTime{Zone: loc.String(), Display: pa.In(loc).Format(localLayout)})
 		}
-		checkPublishAt(doc, sched, now, &res)
+		if rules.Expedited(doc) {
+			// The crisis path waives windows, blackouts and the late
+			// grace: a time already passed means "as soon as approved".
+			res.Due = !pa.After(now)
+		} else {
+			checkPublishAt(doc, sched, now, &res)
+		}
 	}
 	if doc.Embargo {
+		if rules.Expedited(doc) {
+			// Distributors cannot be given a week's notice of a crisis.
+			sched.MinDistributorNotice = 0
+		}
 		checkEmbargo(doc, sched, &res)
 	}
 	return res

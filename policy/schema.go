@@ -34,6 +34,8 @@ var fieldDescriptions = map[string]string{
 	"embargo":                  "True while the content must stay private until embargo_until.",
 	"embargo_until":            "End of the embargo: RFC 3339 with a UTC offset.",
 	"distributors_notified_at": "When the private distributors list was notified: RFC 3339 with a UTC offset.",
+	"expedite":                 "True for the crisis path: a shorter ladder asked at once, windows waived, ratified afterwards.",
+	"expedite_reason":          "Why waiting for the next publication window would harm people (required with expedite).",
 }
 
 // Schema returns a JSON Schema (draft 2020-12) for the front matter of the

@@ -58,6 +58,21 @@ func ResolveStages(tier int, docs []*Document, rules *Rules, author string, team
 			Problem: fmt.Sprintf("the policy defines no stages for tier %d, so nobody can approve; add the tier to the policy", tier),
 		}}}}
 	}
+	return resolveLadder(fmt.Sprintf("tier %d", tier), names, nil, docs, rules, author, teamMembers)
+}
+
+// ResolveExpediteStages resolves the crisis ladder: the policy's expedite
+// stages, each with its quorum instead of the group's usual count.
+func ResolveExpediteStages(docs []*Document, rules *Rules, author string, teamMembers map[string][]string) []Stage {
+	if rules == nil {
+		return nil
+	}
+	return resolveLadder("the crisis ladder", rules.Expedite.Stages, rules.Expedite.Quorum, docs, rules, author, teamMembers)
+}
+
+// resolveLadder resolves named stages; quorum, when it names a stage,
+// replaces that stage's count (members needed).
+func resolveLadder(label string, names []string, quorum map[string]int, docs []*Document, rules *Rules, author string, teamMembers map[string][]string) []Stage {
 	embargoed := false
 	documents := 0
 	var sigs []string
@@ -82,14 +97,18 @@ func ResolveStages(tier int, docs []*Document, rules *Rules, author string, team
 			stages = append(stages, Stage{Name: name, Requirements: sigRequirements(sigs, rules, author, teamMembers)})
 			continue
 		}
-		stages = append(stages, Stage{Name: name, Requirements: []Requirement{groupRequirement(name, rules, embargoed, author, teamMembers)}})
+		req := groupRequirement(name, rules, embargoed, author, teamMembers)
+		if q, ok := quorum[name]; ok && q > 0 && req.Team != "" {
+			req.Count, req.Majority = q, false
+			req.Problem = capacityProblem(req, author)
+		}
+		stages = append(stages, Stage{Name: name, Requirements: []Requirement{req}})
 	}
 	if len(stages) == 0 {
 		// Nothing may pass without somebody's review.
-		name := fmt.Sprintf("tier %d", tier)
-		stages = append(stages, Stage{Name: name, Requirements: []Requirement{{
-			Stage: name, Label: name, Count: 1,
-			Problem: fmt.Sprintf("tier %d has only the sig stage and no communication names a SIG, so nobody can approve; add a group stage to the tier", tier),
+		stages = append(stages, Stage{Name: label, Requirements: []Requirement{{
+			Stage: label, Label: label, Count: 1,
+			Problem: fmt.Sprintf("%s has only the sig stage and no communication names a SIG, so nobody can approve; add a group stage to it", label),
 		}}})
 	}
 	return stages

@@ -44,6 +44,8 @@ func commonFieldRules(rules *Rules) []fieldRule {
 		{FieldSpec: FieldSpec{Name: "embargo", Kind: KindBool, Guidance: "true"}},
 		{FieldSpec: FieldSpec{Name: "embargo_until", Kind: KindInstant, Guidance: "2027-02-16T16:00:00Z"}},
 		{FieldSpec: FieldSpec{Name: "distributors_notified_at", Kind: KindInstant, Guidance: "2027-02-08T16:00:00Z"}},
+		{FieldSpec: FieldSpec{Name: "expedite", Kind: KindBool, Guidance: "true"}},
+		{FieldSpec: FieldSpec{Name: "expedite_reason", Kind: KindText, Guidance: "the registry is serving corrupted images now; waiting for Monday's window leaves every cluster pulling them"}},
 	}
 }
 
@@ -113,6 +115,7 @@ func (v *validator) checkFields() {
 		v.checkRequired(rule)
 	}
 	v.checkEmbargoFields()
+	v.checkExpediteFields()
 }
 
 func (v *validator) reportUnknownField(f Field, known []fieldRule) {

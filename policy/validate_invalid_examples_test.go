@@ -105,6 +105,7 @@ func TestInvalidExamplesCoverTheMainRules(t *testing.T) {
 		RuleInstantWithoutOffset, RuleInvalidEnum, RuleInvalidHandle, RuleInsecureURL, RuleInvalidURL, RuleInvalidCVE,
 		RuleCVSSOutOfRange, RuleInvalidCVSSVector, RuleUnknownSIG, RuleUnknownChannel, RuleInvalidTier,
 		RuleMissingSection, RuleEmptySection, RulePlaceholder, RuleTitleTooLong, RuleSummaryTooLong, RuleFileTooLarge,
+		RuleExpediteNotAllowed, RuleExpediteWithoutWhy,
 	} {
 		if !covered[r] {
 			missing = append(missing, r)
