@@ -261,7 +261,7 @@ func headline(d Decision) string {
 	default:
 		if d.Expedite != nil {
 			return fmt.Sprintf("APPROVED — EXPEDITED, the crisis ladder is approved; tier %d ratifies within %s of publication",
-				d.Expedite.NormalTier, humanDuration(d.Expedite.RatifyWithin))
+				d.Expedite.NormalTier, HumanDuration(d.Expedite.RatifyWithin))
 		}
 		return fmt.Sprintf("APPROVED — tier %d, %s approved", d.Tier.Tier, pluralUnit(len(d.Stages), "stage"))
 	}
@@ -341,7 +341,7 @@ func publishStep(f Facts) string {
 	}
 	followUp := ""
 	if fu := f.Rules.FollowUp; fu.Enabled {
-		followUp = ", and opens a follow-up issue due " + humanDuration(fu.After) + " after publication"
+		followUp = ", and opens a follow-up issue due " + HumanDuration(fu.After) + " after publication"
 	}
 	if f.Rules.AutoMerge {
 		return fmt.Sprintf("commsgate then merges the pull request and publishes to %s, once each%s.", where, followUp)

@@ -69,7 +69,7 @@ func (e ExpediteResult) Sentence() string {
 	return fmt.Sprintf("EXPEDITED: the crisis ladder %s replaces tier %d's %s, and every stage is asked at once; "+
 		"publication windows, blackouts and the distributor lead time are waived (an embargo still binds); "+
 		"the normal ladder must ratify within %s of publication",
-		strings.Join(e.Stages, " + "), e.NormalTier, strings.Join(e.NormalStages, " → "), humanDuration(e.RatifyWithin))
+		strings.Join(e.Stages, " + "), e.NormalTier, strings.Join(e.NormalStages, " → "), HumanDuration(e.RatifyWithin))
 }
 
 // expediteMode decides whether a pull request takes the crisis path. All
@@ -95,6 +95,15 @@ func expediteMode(docs []*Document, rules *Rules, policyFileChanged bool) (exped
 		return false, fmt.Sprintf("only %d of the %d communications in this pull request declares `expedite: true`; an expedited notice travels alone: move the others to their own pull request", declared, n)
 	}
 	return true, ""
+}
+
+// ExpediteFor is what the crisis path means for these communications at
+// this tier, or nil when they do not take it.
+func ExpediteFor(docs []*Document, rules *Rules, tier int, policyFileChanged bool) *ExpediteResult {
+	if ok, _ := expediteMode(docs, rules, policyFileChanged); !ok {
+		return nil
+	}
+	return expediteResult(docs, rules, tier)
 }
 
 func expediteResult(docs []*Document, rules *Rules, tier int) *ExpediteResult {

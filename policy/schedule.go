@@ -86,7 +86,7 @@ func checkPublishAt(doc *Document, sched Schedule, now time.Time, res *ScheduleR
 		res.NextSlot = next
 		res.Findings = append(res.Findings, scheduleFinding(doc, at, RulePublishAtPast,
 			fmt.Sprintf("publish_at %s is %s in the past, beyond the %s grace for a late merge; pick a new time%s",
-				FormatInstant(pa), humanDuration(late), humanDuration(sched.LateGrace), slotHint(next, ok))))
+				FormatInstant(pa), HumanDuration(late), HumanDuration(sched.LateGrace), slotHint(next, ok))))
 		return
 	}
 	res.Due = !pa.After(now)
@@ -126,12 +126,12 @@ func checkEmbargo(doc *Document, sched Schedule, res *ScheduleResult) {
 		}
 		res.Findings = append(res.Findings, scheduleFinding(doc, fieldValuePos(doc, "distributors_notified_at"), RuleDistributorsNoticeTooShort,
 			fmt.Sprintf("distributors are notified only %s before publish_at %s; embargoed communications need at least %s of notice. Notify distributors earlier%s",
-				humanDuration(pa.Sub(notified)), FormatInstant(pa), humanDuration(min), move)))
+				HumanDuration(pa.Sub(notified)), FormatInstant(pa), HumanDuration(min), move)))
 	}
 	if max := sched.MaxEmbargo; max > 0 && !until.IsZero() && !notified.IsZero() && until.Sub(notified) > max {
 		res.Findings = append(res.Findings, scheduleFinding(doc, fieldValuePos(doc, "embargo_until"), RuleEmbargoTooLong,
 			fmt.Sprintf("the embargo lasts %s, from distributors_notified_at %s to embargo_until %s; the policy allows at most %s, so set embargo_until no later than %s",
-				humanDuration(until.Sub(notified)), FormatInstant(notified), FormatInstant(until), humanDuration(max), FormatInstant(notified.Add(max)))))
+				HumanDuration(until.Sub(notified)), FormatInstant(notified), FormatInstant(until), HumanDuration(max), FormatInstant(notified.Add(max)))))
 	}
 	if !until.IsZero() && !pa.IsZero() && until.After(pa) {
 		res.Findings = append(res.Findings, scheduleFinding(doc, fieldValuePos(doc, "embargo_until"), RuleEmbargoAfterPublish,

@@ -152,9 +152,9 @@ func utcDate(t time.Time) time.Time {
 	return time.Date(u.Year(), u.Month(), u.Day(), 0, 0, 0, 0, time.UTC)
 }
 
-// humanDuration renders a duration in the largest whole units a reader
+// HumanDuration renders a duration in the largest whole units a reader
 // thinks in: "7 days", "3 days 4 hours", "90 minutes" is "1 hour 30 minutes".
-func humanDuration(d time.Duration) string {
+func HumanDuration(d time.Duration) string {
 	if d < 0 {
 		d = -d
 	}

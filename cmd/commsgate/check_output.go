@@ -20,16 +20,24 @@ type checkedDocument struct {
 	Tier     policy.TierResult
 	Stages   []string
 	Schedule policy.ScheduleResult
+	// Expedite is set when the document takes the crisis path.
+	Expedite *policy.ExpediteResult
 }
 
 func (r *checkResult) add(file string, c policy.DocumentCheck, rules *policy.Rules) {
-	tier := policy.ComputeTier([]*policy.Document{c.Document}, rules, false)
+	docs := []*policy.Document{c.Document}
+	tier := policy.ComputeTier(docs, rules, false)
+	expedite := policy.ExpediteFor(docs, rules, tier.Tier, false)
+	ladder := policy.ResolveStages(tier.Tier, docs, rules, "", nil)
+	if expedite != nil {
+		ladder = policy.ResolveExpediteStages(docs, rules, "", nil)
+	}
 	var stages []string
-	for _, s := range policy.ResolveStages(tier.Tier, []*policy.Document{c.Document}, rules, "", nil) {
+	for _, s := range ladder {
 		stages = append(stages, describeStage(s))
 	}
 	r.Documents = append(r.Documents, checkedDocument{
-		File: file, Findings: c.Findings, Tier: tier, Stages: stages, Schedule: c.Schedule,
+		File: file, Findings: c.Findings, Tier: tier, Stages: stages, Schedule: c.Schedule, Expedite: expedite,
 	})
 }
 
@@ -79,7 +87,16 @@ func (r *checkResult) writeText(w io.Writer) {
 	for _, d := range r.Documents {
 		fmt.Fprintf(w, "\n%s\n", d.File)
 		fmt.Fprintf(w, "  %s\n", d.Tier.String())
-		if len(d.Stages) > 0 {
+		if e := d.Expedite; e != nil {
+			fmt.Fprintf(w, "  %s\n", e.Sentence())
+			for _, reason := range e.Reasons {
+				fmt.Fprintf(w, "  expedite_reason: %s\n", reason)
+			}
+			fmt.Fprintf(w, "  crisis stages, all asked at once:\n")
+			for i, s := range d.Stages {
+				fmt.Fprintf(w, "    %d. %s\n", i+1, s)
+			}
+		} else if len(d.Stages) > 0 {
 			fmt.Fprintf(w, "  stages, in order:\n")
 			for i, s := range d.Stages {
 				fmt.Fprintf(w, "    %d. %s\n", i+1, s)
@@ -134,6 +151,9 @@ type jsonDocument struct {
 	Stages      []string          `json:"stages"`
 	PublishAt   string            `json:"publish_at,omitempty"`
 	Local       map[string]string `json:"publish_at_local,omitempty"`
+	// Expedited documents list the crisis ladder in Stages.
+	Expedited      bool   `json:"expedited,omitempty"`
+	ExpediteReason string `json:"expedite_reason,omitempty"`
 }
 
 func (r *checkResult) jsonView() jsonCheck {
@@ -143,6 +163,10 @@ func (r *checkResult) jsonView() jsonCheck {
 		jd := jsonDocument{
 			File: d.File, Findings: nonNil(d.Findings), Tier: d.Tier.Tier,
 			TierReasons: d.Tier.Reasons, Stages: d.Stages,
+		}
+		if e := d.Expedite; e != nil {
+			jd.Expedited = true
+			jd.ExpediteReason = strings.Join(e.Reasons, " ")
 		}
 		if !d.Schedule.PublishAt.IsZero() {
 			jd.PublishAt = d.Schedule.PublishAt.UTC().Format("2006-01-02T15:04:05Z07:00")

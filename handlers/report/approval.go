@@ -35,6 +35,7 @@ func ApprovalCheck(d policy.Decision) (title, summary string) {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "## %s %s\n\n", stateMarks[d.State], d.Headline)
+	writeExpedite(&b, d.Expedite)
 	writeTier(&b, d.Tier)
 	writeLadder(&b, d)
 	writeHolds(&b, d.Holds)
@@ -46,6 +47,22 @@ func ApprovalCheck(d policy.Decision) (title, summary string) {
 	writeDiscarded(&b, d)
 	writeReasons(&b, d.Reasons)
 	return clipTitle(d.Headline), truncateSummary(b.String(), "the sections above are the most important ones.")
+}
+
+// writeExpedite puts the crisis path and its reason right under the
+// verdict: approvers weigh the reason against the ladder it skips.
+func writeExpedite(b *strings.Builder, e *policy.ExpediteResult) {
+	if e == nil {
+		return
+	}
+	b.WriteString("### 🚨 Expedited\n\n")
+	for _, r := range e.Reasons {
+		fmt.Fprintf(b, "> %s\n\n", inline(r))
+	}
+	fmt.Fprintf(b, "The crisis ladder **%s** replaces tier %d's %s, and every stage was asked at once; approvals count in any order. "+
+		"Publication windows, blackouts and the distributor lead time are waived, because waiting for the next window would harm the people this notice is for; an embargo still binds. "+
+		"After publication the normal ladder ratifies within %s, with `/ratify` on the follow-up issue.\n\n",
+		strings.Join(e.Stages, " + "), e.NormalTier, strings.Join(e.NormalStages, " → "), policy.HumanDuration(e.RatifyWithin))
 }
 
 func writeTier(b *strings.Builder, t policy.TierResult) {

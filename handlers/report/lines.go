@@ -11,7 +11,14 @@ import (
 // (`commsgate check` and logs): the same facts as the check summary,
 // without markdown.
 func ApprovalLines(d policy.Decision) []string {
-	lines := []string{d.Headline, d.Tier.String()}
+	lines := []string{d.Headline}
+	if e := d.Expedite; e != nil {
+		lines = append(lines, e.Sentence())
+		for _, r := range e.Reasons {
+			lines = append(lines, "expedite_reason: "+inline(r))
+		}
+	}
+	lines = append(lines, d.Tier.String())
 	for _, s := range d.Stages {
 		line := fmt.Sprintf("%-7s %s (%s): %s", "["+stageWord(s)+"]", s.Name, teamList(s.Teams), stageProgress(s))
 		if len(s.Approvers) > 0 {

@@ -115,6 +115,15 @@ func decisions() map[string]policy.Facts {
 	embargo.Documents = append(embargo.Documents, second)
 	out["embargo-two-documents"] = embargo
 
+	// An ongoing incident at Saturday 03:00 UTC, outside every window.
+	crisis := facts(approval("carol", 1), approval("s1", 2), approval("s2", 3))
+	crisis.Now = time.Date(2027, 2, 20, 3, 10, 0, 0, time.UTC)
+	c := crisis.Documents[0]
+	c.Type, c.Title = "incident", "Registry serving corrupted images"
+	c.PublishAt = time.Date(2027, 2, 20, 3, 0, 0, 0, time.UTC)
+	c.Expedite, c.ExpediteReason = true, "Clusters pull corrupted images right now;\nwaiting for Monday's window leaves them broken."
+	out["expedited"] = crisis
+
 	return out
 }
 
@@ -140,6 +149,7 @@ func TestApprovalCheckFirstLineIsTheVerdict(t *testing.T) {
 		"scheduled":             "SCHEDULED",
 		"invalid":               "NOT APPROVED",
 		"embargo-two-documents": "NOT APPROVED",
+		"expedited":             "APPROVED",
 	}
 	for name, f := range decisions() {
 		title, summary := ApprovalCheck(policy.Evaluate(f))
