@@ -71,7 +71,7 @@ func (pub *Publisher) senderFor(ctx context.Context, gh *github.Client, target p
 		if err := need(config.SecretWebhook); err != nil {
 			return nil, err
 		}
-		return &publish.WebhookSender{Target: target.Name, URL: secret.URL, Secret: []byte(secret.Secret), Client: pub.httpClient}, nil
+		return &publish.WebhookSender{Target: target.Name, URL: secret.URL, Secret: []byte(secret.Secret), Client: pub.httpClient, Now: pub.now}, nil
 	default:
 		return nil, fmt.Errorf("target %s has unknown kind %q", target.Name, target.Kind)
 	}
