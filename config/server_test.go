@@ -518,6 +518,12 @@ func TestLoadServerErrors(t *testing.T) {
 			want: "config: publish.secrets.mail.ca_file testdata/server/minimal.yaml holds no PEM certificate (or set COMMSGATE_SECRET_MAIL_CA_FILE)",
 		},
 		{
+			name: "webhook with a malformed standard secret",
+			env: withEnv(valid, map[string]string{EnvSecretNames: "status", "COMMSGATE_SECRET_STATUS_KIND": "webhook",
+				"COMMSGATE_SECRET_STATUS_URL": "https://status.example.test/hook", "COMMSGATE_SECRET_STATUS_SECRET": "whsec_not base64"}),
+			want: `config: publish.secrets.status.secret starts with "whsec_" but the rest is not the base64 of a key (Standard Webhooks secrets are "whsec_" and base64) (or set COMMSGATE_SECRET_STATUS_SECRET)`,
+		},
+		{
 			name: "token on a webhook secret",
 			env: withEnv(valid, map[string]string{EnvSecretNames: "status", "COMMSGATE_SECRET_STATUS_KIND": "webhook",
 				"COMMSGATE_SECRET_STATUS_URL": "https://status.example.test/hook", "COMMSGATE_SECRET_STATUS_TOKEN": "x"}),

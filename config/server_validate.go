@@ -3,6 +3,7 @@ package config
 import (
 	"crypto/rsa"
 	"crypto/x509"
+	"encoding/base64"
 	"encoding/pem"
 	"errors"
 	"fmt"
@@ -160,6 +161,11 @@ func validateSecrets(secrets map[string]PublishSecret) error {
 			}
 			if err := checkServerURL(sec.URL, false); err != nil {
 				return serverKeyError(key+".url", env+"URL", err.Error())
+			}
+			if rest, standard := strings.CutPrefix(sec.Secret, "whsec_"); standard {
+				if k, err := base64.StdEncoding.DecodeString(rest); err != nil || len(k) == 0 {
+					return serverKeyError(key+".secret", env+"SECRET", `starts with "whsec_" but the rest is not the base64 of a key (Standard Webhooks secrets are "whsec_" and base64)`)
+				}
 			}
 		default:
 			return serverKeyError(key+".kind", env+"KIND", fmt.Sprintf("must be smtp, slack or webhook, not %q", sec.Kind))

@@ -52,7 +52,7 @@ func (d *demoStory) showDeliveries() error {
 	if !hook.Verified {
 		return fmt.Errorf("the status-page webhook's signature did not verify")
 	}
-	d.out.detail("status-page     signed webhook to the local receiver; signature verified")
+	d.out.detail("status-page     Standard Webhooks delivery %s to the local receiver; signature verified", hook.Delivery)
 	return nil
 }
 
