@@ -72,29 +72,46 @@ const (
 )
 
 // PublishSecret is one named credential. Which fields apply depends on Kind:
-// smtp uses Host, Port, Username, Password, From and TLS; slack uses URL
-// (an incoming-webhook address); webhook uses URL and Secret (the HMAC key
-// the receiver checks).
+// smtp uses Host, Port, Username with Password or Token, Auth, From, TLS
+// and CAFile; slack uses URL (an incoming-webhook address); webhook uses
+// URL and Secret (the HMAC key the receiver checks).
 type PublishSecret struct {
 	Kind     SecretKind `yaml:"kind"`
 	Host     string     `yaml:"host"`
 	Port     int        `yaml:"port"`
 	Username string     `yaml:"username"`
 	Password string     `yaml:"password"`
-	From     string     `yaml:"from"`
-	URL      string     `yaml:"url"`
-	Secret   string     `yaml:"secret"`
+	// Token is an OAuth 2.0 access token for SMTP AUTH XOAUTH2.
+	Token string `yaml:"token"`
+	// Auth is the SMTP AUTH mechanism: "plain", "login" or "xoauth2";
+	// empty picks xoauth2 with a token, else PLAIN or LOGIN as offered.
+	Auth   string `yaml:"auth"`
+	From   string `yaml:"from"`
+	URL    string `yaml:"url"`
+	Secret string `yaml:"secret"`
 	// TLS is how an smtp connection is protected: "starttls" (the
 	// default; the server must offer it), "implicit" (SMTPS, the default
-	// on port 465) or "opportunistic" (upgrade when offered).
+	// on port 465) or "none" (plain text, asked for by name, never with
+	// credentials).
 	TLS string `yaml:"tls"`
+	// CAFile is a PEM file of the certificate authorities an smtp relay's
+	// certificate must chain to, instead of the system's (a private CA).
+	CAFile string `yaml:"ca_file"`
 }
 
 // SMTP TLS policies (PublishSecret.TLS), the values handlers/publish takes.
 const (
-	SMTPStartTLS      = "starttls"
-	SMTPImplicitTLS   = "implicit"
-	SMTPOpportunistic = "opportunistic"
+	SMTPStartTLS    = "starttls"
+	SMTPImplicitTLS = "implicit"
+	SMTPNoTLS       = "none"
+)
+
+// SMTP AUTH mechanisms (PublishSecret.Auth), the values handlers/publish
+// takes.
+const (
+	SMTPAuthPlain   = "plain"
+	SMTPAuthLogin   = "login"
+	SMTPAuthXOAUTH2 = "xoauth2"
 )
 
 // Defaults applied before the file and the environment.
@@ -126,12 +143,13 @@ func LoadServer(path string, getenv func(string) string) (*Server, error) {
 		getenv = os.Getenv
 	}
 	cfg := defaultServer()
+	var lines keyLines
 	if path != "" {
 		data, err := readServerFile(path)
 		if err != nil {
 			return nil, err
 		}
-		if err := decodeServerYAML(path, data, cfg); err != nil {
+		if lines, err = decodeServerYAML(path, data, cfg); err != nil {
 			return nil, err
 		}
 	}
@@ -140,7 +158,7 @@ func LoadServer(path string, getenv func(string) string) (*Server, error) {
 	}
 	normalizeServer(cfg)
 	if err := validateServer(cfg); err != nil {
-		return nil, err
+		return nil, placeServerError(err, path, lines, getenv)
 	}
 	return cfg, nil
 }
@@ -200,26 +218,27 @@ func readServerFile(path string) ([]byte, error) {
 
 // decodeServerYAML checks every key against the known ones first, so a typo
 // is reported with its line and full key path rather than as a Go type name,
-// then decodes.
-func decodeServerYAML(path string, data []byte, cfg *Server) error {
+// then decodes. It returns the line of every key, for validation errors.
+func decodeServerYAML(path string, data []byte, cfg *Server) (keyLines, error) {
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
-		return fmt.Errorf("config: %s: %s", path, strings.TrimPrefix(err.Error(), "yaml: "))
+		return nil, fmt.Errorf("config: %s: %s", path, strings.TrimPrefix(err.Error(), "yaml: "))
 	}
 	if len(root.Content) == 0 {
-		return nil // an empty file sets nothing
+		return nil, nil // an empty file sets nothing
 	}
-	if err := checkServerKeys(path, root.Content[0]); err != nil {
-		return err
+	lines := keyLines{}
+	if err := checkServerKeys(path, root.Content[0], lines); err != nil {
+		return nil, err
 	}
 	if err := root.Content[0].Decode(cfg); err != nil {
 		var te *yaml.TypeError
 		if errors.As(err, &te) && len(te.Errors) > 0 {
-			return fmt.Errorf("config: %s: %s", path, describeServerTypeError(te.Errors[0]))
+			return nil, fmt.Errorf("config: %s: %s", path, describeServerTypeError(te.Errors[0]))
 		}
-		return fmt.Errorf("config: %s: %w", path, err)
+		return nil, fmt.Errorf("config: %s: %w", path, err)
 	}
-	return nil
+	return lines, nil
 }
 
 // describeServerTypeError turns yaml.v3's "line 3: cannot unmarshal !!str

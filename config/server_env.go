@@ -36,7 +36,8 @@ const (
 	EnvSecretNames = "COMMSGATE_SECRET_NAMES"
 	// EnvSecretPrefix starts COMMSGATE_SECRET_<NAME>_<FIELD>, where NAME is
 	// the secret's name upper-cased with "-" written as "_" and FIELD one of
-	// KIND, HOST, PORT, USERNAME, PASSWORD, FROM, TLS, URL, SECRET.
+	// KIND, HOST, PORT, USERNAME, PASSWORD, TOKEN, AUTH, FROM, TLS, CA_FILE,
+	// URL, SECRET.
 	EnvSecretPrefix = "COMMSGATE_SECRET_"
 )
 
@@ -114,6 +115,9 @@ func applySecretEnv(cfg *Server, getenv func(string) string) error {
 		}
 		setServerString(getenv, prefix+"USERNAME", &sec.Username)
 		setServerString(getenv, prefix+"PASSWORD", &sec.Password)
+		setServerString(getenv, prefix+"TOKEN", &sec.Token)
+		setServerString(getenv, prefix+"AUTH", &sec.Auth)
+		setServerString(getenv, prefix+"CA_FILE", &sec.CAFile)
 		setServerString(getenv, prefix+"FROM", &sec.From)
 		setServerString(getenv, prefix+"URL", &sec.URL)
 		setServerString(getenv, prefix+"SECRET", &sec.Secret)

@@ -16,11 +16,30 @@ import (
 // path, e.g. "config: serve.yaml line 3: unknown key server.prot (known: address, port, public_url)".
 // Strictness matters here: a misspelt webhook_secret silently ignored would
 // turn signature checking off.
-func checkServerKeys(path string, root *yaml.Node) error {
-	return checkServerNode(path, root, reflect.TypeOf(Server{}), "")
+func checkServerKeys(path string, root *yaml.Node, lines keyLines) error {
+	return checkServerNode(path, root, reflect.TypeOf(Server{}), "", lines)
 }
 
-func checkServerNode(path string, n *yaml.Node, t reflect.Type, where string) error {
+// keyLines maps a full key path (secret names canonical, as validation
+// names them) to the line the file sets it on.
+type keyLines map[string]int
+
+func (l keyLines) record(key string, line int) {
+	if rest, ok := strings.CutPrefix(key, secretsKeyPrefix); ok {
+		name, field, hasField := strings.Cut(rest, ".")
+		key = secretsKeyPrefix + CanonicalSecretName(name)
+		if hasField {
+			key += "." + field
+		}
+	}
+	if _, seen := l[key]; !seen {
+		l[key] = line
+	}
+}
+
+const secretsKeyPrefix = "publish.secrets."
+
+func checkServerNode(path string, n *yaml.Node, t reflect.Type, where string, lines keyLines) error {
 	if n.Kind == yaml.AliasNode && n.Alias != nil {
 		n = n.Alias
 	}
@@ -42,7 +61,8 @@ func checkServerNode(path string, n *yaml.Node, t reflect.Type, where string) er
 				return fmt.Errorf("config: %s line %d: unknown key %s (known keys here: %s)",
 					path, key.Line, joinServerKey(where, key.Value), strings.Join(slices.Sorted(maps.Keys(fields)), ", "))
 			}
-			if err := checkServerNode(path, value, field.Type, joinServerKey(where, key.Value)); err != nil {
+			lines.record(joinServerKey(where, key.Value), key.Line)
+			if err := checkServerNode(path, value, field.Type, joinServerKey(where, key.Value), lines); err != nil {
 				return err
 			}
 		}
@@ -55,7 +75,8 @@ func checkServerNode(path string, n *yaml.Node, t reflect.Type, where string) er
 		}
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			key, value := n.Content[i], n.Content[i+1]
-			if err := checkServerNode(path, value, t.Elem(), joinServerKey(where, key.Value)); err != nil {
+			lines.record(joinServerKey(where, key.Value), key.Line)
+			if err := checkServerNode(path, value, t.Elem(), joinServerKey(where, key.Value), lines); err != nil {
 				return err
 			}
 		}

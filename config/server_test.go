@@ -7,6 +7,7 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/pem"
+	"math/big"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -47,6 +48,22 @@ func testECKey(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}))
+}
+
+// testCertificatePEM is a self-signed certificate, as a private CA file
+// would hold.
+func testCertificatePEM(t *testing.T) []byte {
+	t.Helper()
+	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), NotBefore: time.Now(), NotAfter: time.Now().Add(time.Hour), IsCA: true, BasicConstraintsValid: true}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &k.PublicKey, k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
 }
 
 func mapEnv(env map[string]string) func(string) string {
@@ -246,6 +263,48 @@ func TestGitHubEnvNamesMatchGoGitHubApp(t *testing.T) {
 	}
 }
 
+// smtpEnv is a valid smtp secret "mail" from the environment, with
+// overrides.
+func smtpEnv(overrides map[string]string) map[string]string {
+	return withEnv(map[string]string{EnvSecretNames: "mail", "COMMSGATE_SECRET_MAIL_KIND": "smtp",
+		"COMMSGATE_SECRET_MAIL_HOST": "smtp.example.test", "COMMSGATE_SECRET_MAIL_FROM": "a@example.test"}, overrides)
+}
+
+func TestLoadServerSMTPSecrets(t *testing.T) {
+	base := map[string]string{
+		EnvGitHubIntegrationID: "7", EnvGitHubWebhookSecret: "s", EnvGitHubPrivateKey: testPrivateKey(t),
+	}
+	caFile := filepath.Join(t.TempDir(), "ca.pem")
+	if err := os.WriteFile(caFile, testCertificatePEM(t), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		env  map[string]string
+		want PublishSecret
+	}{
+		{"plain text on purpose, unauthenticated", smtpEnv(map[string]string{"COMMSGATE_SECRET_MAIL_TLS": "None", "COMMSGATE_SECRET_MAIL_PORT": "25"}),
+			PublishSecret{Kind: SecretSMTP, Host: "smtp.example.test", Port: 25, From: "a@example.test", TLS: SMTPNoTLS}},
+		{"xoauth2 chosen by the token", smtpEnv(map[string]string{"COMMSGATE_SECRET_MAIL_USERNAME": "bot@example.test", "COMMSGATE_SECRET_MAIL_TOKEN": "ya29.x"}),
+			PublishSecret{Kind: SecretSMTP, Host: "smtp.example.test", Port: DefaultSMTPPort, From: "a@example.test", TLS: SMTPStartTLS, Username: "bot@example.test", Token: "ya29.x"}},
+		{"login named, private CA", smtpEnv(map[string]string{"COMMSGATE_SECRET_MAIL_USERNAME": "robot", "COMMSGATE_SECRET_MAIL_PASSWORD": "p",
+			"COMMSGATE_SECRET_MAIL_AUTH": "LOGIN", "COMMSGATE_SECRET_MAIL_CA_FILE": caFile}),
+			PublishSecret{Kind: SecretSMTP, Host: "smtp.example.test", Port: DefaultSMTPPort, From: "a@example.test", TLS: SMTPStartTLS,
+				Username: "robot", Password: "p", Auth: SMTPAuthLogin, CAFile: caFile}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg, err := LoadServer("", mapEnv(withEnv(base, tt.env)))
+			if err != nil {
+				t.Fatalf("LoadServer: %v", err)
+			}
+			if got := cfg.Publish.Secrets["mail"]; got != tt.want {
+				t.Errorf("secret = %+v\nwant %+v", got, tt.want)
+			}
+		})
+	}
+}
+
 func TestLoadServerErrors(t *testing.T) {
 	key := testPrivateKey(t)
 	valid := map[string]string{
@@ -388,14 +447,87 @@ func TestLoadServerErrors(t *testing.T) {
 			env: withEnv(valid, map[string]string{EnvSecretNames: "mail", "COMMSGATE_SECRET_MAIL_KIND": "smtp",
 				"COMMSGATE_SECRET_MAIL_HOST": "smtp.example.test", "COMMSGATE_SECRET_MAIL_FROM": "a@example.test",
 				"COMMSGATE_SECRET_MAIL_USERNAME": "robot"}),
-			want: "config: publish.secrets.mail.password and username must be set together (or both left out for an unauthenticated relay) (or set COMMSGATE_SECRET_MAIL_PASSWORD)",
+			want: "config: publish.secrets.mail.password and username must be set together, or token for auth xoauth2 (or none of them for an unauthenticated relay) (or set COMMSGATE_SECRET_MAIL_PASSWORD)",
 		},
 		{
 			name: "smtp with an unknown tls policy",
 			env: withEnv(valid, map[string]string{EnvSecretNames: "mail", "COMMSGATE_SECRET_MAIL_KIND": "smtp",
 				"COMMSGATE_SECRET_MAIL_HOST": "smtp.example.test", "COMMSGATE_SECRET_MAIL_FROM": "a@example.test",
 				"COMMSGATE_SECRET_MAIL_TLS": "ssl"}),
-			want: `config: publish.secrets.mail.tls must be starttls, implicit or opportunistic, not "ssl" (or set COMMSGATE_SECRET_MAIL_TLS)`,
+			want: `config: publish.secrets.mail.tls must be starttls, implicit or none, not "ssl" (or set COMMSGATE_SECRET_MAIL_TLS)`,
+		},
+		{
+			name: "smtp with the retired opportunistic policy",
+			env:  withEnv(valid, smtpEnv(map[string]string{"COMMSGATE_SECRET_MAIL_TLS": "Opportunistic"})),
+			want: `config: publish.secrets.mail.tls is "opportunistic", which is no longer accepted: it fell back to plain text whenever STARTTLS was missing, which anyone on the path can arrange. Use starttls (the relay must offer it), implicit (SMTPS), or none to send in plain text on purpose (no credentials) (or set COMMSGATE_SECRET_MAIL_TLS)`,
+		},
+		{
+			name: "smtp in plain text with a password",
+			env: withEnv(valid, smtpEnv(map[string]string{"COMMSGATE_SECRET_MAIL_TLS": "none",
+				"COMMSGATE_SECRET_MAIL_USERNAME": "robot", "COMMSGATE_SECRET_MAIL_PASSWORD": "hunter2"})),
+			want: "config: publish.secrets.mail.tls is none, which sends in plain text, so it cannot go with username, password or token: credentials are never sent without TLS. Use starttls or implicit, or drop the credentials (an unauthenticated relay) (or set COMMSGATE_SECRET_MAIL_TLS)",
+		},
+		{
+			name: "smtp in plain text with a password, from the file, at its line",
+			file: "smtp-plaintext-credentials.yaml",
+			env:  valid,
+			want: "config: testdata/server/smtp-plaintext-credentials.yaml line 14: publish.secrets.relay-internal.tls is none, which sends in plain text, so it cannot go with username, password or token: credentials are never sent without TLS. Use starttls or implicit, or drop the credentials (an unauthenticated relay) (or set COMMSGATE_SECRET_RELAY_INTERNAL_TLS)",
+		},
+		{
+			name: "smtp in plain text with a ca file",
+			env:  withEnv(valid, smtpEnv(map[string]string{"COMMSGATE_SECRET_MAIL_TLS": "none", "COMMSGATE_SECRET_MAIL_CA_FILE": "ca.pem"})),
+			want: "config: publish.secrets.mail.ca_file applies only with tls starttls or implicit (or set COMMSGATE_SECRET_MAIL_CA_FILE)",
+		},
+		{
+			name: "smtp with an unknown auth mechanism",
+			env: withEnv(valid, smtpEnv(map[string]string{"COMMSGATE_SECRET_MAIL_AUTH": "cram-md5",
+				"COMMSGATE_SECRET_MAIL_USERNAME": "robot", "COMMSGATE_SECRET_MAIL_PASSWORD": "hunter2"})),
+			want: `config: publish.secrets.mail.auth must be plain, login or xoauth2 (or left out to choose from what the relay offers), not "cram-md5" (or set COMMSGATE_SECRET_MAIL_AUTH)`,
+		},
+		{
+			name: "smtp xoauth2 without a token",
+			env: withEnv(valid, smtpEnv(map[string]string{"COMMSGATE_SECRET_MAIL_AUTH": "xoauth2",
+				"COMMSGATE_SECRET_MAIL_USERNAME": "robot", "COMMSGATE_SECRET_MAIL_PASSWORD": "hunter2"})),
+			want: "config: publish.secrets.mail.token is required with auth xoauth2: an OAuth 2.0 access token (or set COMMSGATE_SECRET_MAIL_TOKEN)",
+		},
+		{
+			name: "smtp login without a password",
+			env: withEnv(valid, smtpEnv(map[string]string{"COMMSGATE_SECRET_MAIL_AUTH": "login",
+				"COMMSGATE_SECRET_MAIL_USERNAME": "robot", "COMMSGATE_SECRET_MAIL_TOKEN": "ya29.x"})),
+			want: "config: publish.secrets.mail.password is required with auth login (or set COMMSGATE_SECRET_MAIL_PASSWORD)",
+		},
+		{
+			name: "smtp with both password and token",
+			env: withEnv(valid, smtpEnv(map[string]string{"COMMSGATE_SECRET_MAIL_USERNAME": "robot",
+				"COMMSGATE_SECRET_MAIL_PASSWORD": "hunter2", "COMMSGATE_SECRET_MAIL_TOKEN": "ya29.x"})),
+			want: "config: publish.secrets.mail.token and password are both set: use password (PLAIN, LOGIN) or token (XOAUTH2), not both (or set COMMSGATE_SECRET_MAIL_TOKEN)",
+		},
+		{
+			name: "smtp token without username",
+			env:  withEnv(valid, smtpEnv(map[string]string{"COMMSGATE_SECRET_MAIL_TOKEN": "ya29.x"})),
+			want: "config: publish.secrets.mail.username is required with a password or token (or set COMMSGATE_SECRET_MAIL_USERNAME)",
+		},
+		{
+			name: "smtp with an unreadable ca file",
+			env:  withEnv(valid, smtpEnv(map[string]string{"COMMSGATE_SECRET_MAIL_CA_FILE": "testdata/server/absent-ca.pem"})),
+			want: "config: publish.secrets.mail.ca_file cannot be read: open testdata/server/absent-ca.pem: no such file or directory (or set COMMSGATE_SECRET_MAIL_CA_FILE)",
+		},
+		{
+			name: "smtp with a ca file that is no certificate",
+			env:  withEnv(valid, smtpEnv(map[string]string{"COMMSGATE_SECRET_MAIL_CA_FILE": "testdata/server/minimal.yaml"})),
+			want: "config: publish.secrets.mail.ca_file testdata/server/minimal.yaml holds no PEM certificate (or set COMMSGATE_SECRET_MAIL_CA_FILE)",
+		},
+		{
+			name: "webhook with a malformed standard secret",
+			env: withEnv(valid, map[string]string{EnvSecretNames: "status", "COMMSGATE_SECRET_STATUS_KIND": "webhook",
+				"COMMSGATE_SECRET_STATUS_URL": "https://status.example.test/hook", "COMMSGATE_SECRET_STATUS_SECRET": "whsec_not base64"}),
+			want: `config: publish.secrets.status.secret starts with "whsec_" but the rest is not the base64 of a key (Standard Webhooks secrets are "whsec_" and base64) (or set COMMSGATE_SECRET_STATUS_SECRET)`,
+		},
+		{
+			name: "token on a webhook secret",
+			env: withEnv(valid, map[string]string{EnvSecretNames: "status", "COMMSGATE_SECRET_STATUS_KIND": "webhook",
+				"COMMSGATE_SECRET_STATUS_URL": "https://status.example.test/hook", "COMMSGATE_SECRET_STATUS_TOKEN": "x"}),
+			want: "config: publish.secrets.status.token applies only to smtp secrets (or set COMMSGATE_SECRET_STATUS_TOKEN)",
 		},
 		{
 			name: "tls on a slack secret",
@@ -418,7 +550,7 @@ func TestLoadServerErrors(t *testing.T) {
 			name: "unknown key inside a secret",
 			file: "typo-secret.yaml",
 			env:  valid,
-			want: "config: testdata/server/typo-secret.yaml line 9: unknown key publish.secrets.slack-announce.hook (known keys here: from, host, kind, password, port, secret, tls, url, username)",
+			want: "config: testdata/server/typo-secret.yaml line 9: unknown key publish.secrets.slack-announce.hook (known keys here: auth, ca_file, from, host, kind, password, port, secret, tls, token, url, username)",
 		},
 		{
 			name: "wrong type with line",

@@ -3,10 +3,11 @@ package config
 import (
 	"crypto/rsa"
 	"crypto/x509"
+	"encoding/base64"
 	"encoding/pem"
+	"errors"
 	"fmt"
 	"net"
-	"net/mail"
 	"net/url"
 	"regexp"
 	"sort"
@@ -41,6 +42,7 @@ func normalizeServer(cfg *Server) {
 	for name, sec := range cfg.Publish.Secrets {
 		sec.Kind = SecretKind(strings.ToLower(strings.TrimSpace(string(sec.Kind))))
 		sec.TLS = strings.ToLower(strings.TrimSpace(sec.TLS))
+		sec.Auth = strings.ToLower(strings.TrimSpace(sec.Auth))
 		if sec.Kind == SecretSMTP {
 			if sec.Port == 0 {
 				sec.Port = DefaultSMTPPort
@@ -137,29 +139,12 @@ func validateSecrets(secrets map[string]PublishSecret) error {
 		case "":
 			return serverKeyError(key+".kind", env+"KIND", "is required: smtp, slack or webhook")
 		case SecretSMTP:
-			if sec.Host == "" {
-				return serverKeyError(key+".host", env+"HOST", "is required for an smtp secret")
-			}
-			if sec.Port < 1 || sec.Port > 65535 {
-				return serverKeyError(key+".port", env+"PORT", fmt.Sprintf("must be between 1 and 65535, not %d", sec.Port))
-			}
-			if sec.From == "" {
-				return serverKeyError(key+".from", env+"FROM", `is required for an smtp secret, e.g. "Announcements <announce@example.org>"`)
-			}
-			if _, err := mail.ParseAddress(sec.From); err != nil {
-				return serverKeyError(key+".from", env+"FROM", fmt.Sprintf(`is not an email address such as "Announcements <announce@example.org>": %q`, sec.From))
-			}
-			switch sec.TLS {
-			case SMTPStartTLS, SMTPImplicitTLS, SMTPOpportunistic:
-			default:
-				return serverKeyError(key+".tls", env+"TLS", fmt.Sprintf("must be starttls, implicit or opportunistic, not %q", sec.TLS))
-			}
-			if (sec.Username == "") != (sec.Password == "") {
-				return serverKeyError(key+".password", env+"PASSWORD", "and username must be set together (or both left out for an unauthenticated relay)")
+			if err := validateSMTPSecret(sec, key, env); err != nil {
+				return err
 			}
 		case SecretSlack:
-			if sec.TLS != "" {
-				return serverKeyError(key+".tls", env+"TLS", "applies only to smtp secrets")
+			if err := noSMTPFields(sec, key, env); err != nil {
+				return err
 			}
 			if sec.URL == "" {
 				return serverKeyError(key+".url", env+"URL", "is required: the Slack incoming-webhook address")
@@ -168,14 +153,19 @@ func validateSecrets(secrets map[string]PublishSecret) error {
 				return serverKeyError(key+".url", env+"URL", err.Error())
 			}
 		case SecretWebhook:
-			if sec.TLS != "" {
-				return serverKeyError(key+".tls", env+"TLS", "applies only to smtp secrets")
+			if err := noSMTPFields(sec, key, env); err != nil {
+				return err
 			}
 			if sec.URL == "" {
 				return serverKeyError(key+".url", env+"URL", "is required for a webhook secret")
 			}
 			if err := checkServerURL(sec.URL, false); err != nil {
 				return serverKeyError(key+".url", env+"URL", err.Error())
+			}
+			if rest, standard := strings.CutPrefix(sec.Secret, "whsec_"); standard {
+				if k, err := base64.StdEncoding.DecodeString(rest); err != nil || len(k) == 0 {
+					return serverKeyError(key+".secret", env+"SECRET", `starts with "whsec_" but the rest is not the base64 of a key (Standard Webhooks secrets are "whsec_" and base64)`)
+				}
 			}
 		default:
 			return serverKeyError(key+".kind", env+"KIND", fmt.Sprintf("must be smtp, slack or webhook, not %q", sec.Kind))
@@ -184,11 +174,39 @@ func validateSecrets(secrets map[string]PublishSecret) error {
 	return nil
 }
 
-func serverKeyError(key, env, problem string) error {
-	if env == "" {
-		return fmt.Errorf("config: %s %s", key, problem)
+// serverKeyProblem is a validation error about one key. LoadServer adds
+// the file and line when the file set the key and the environment did not
+// override it.
+type serverKeyProblem struct {
+	key, env, problem string
+}
+
+func (p *serverKeyProblem) Error() string { return p.format("") }
+
+func (p *serverKeyProblem) format(where string) string {
+	msg := "config: " + where + p.key + " " + p.problem
+	if p.env != "" {
+		msg += " (or set " + p.env + ")"
 	}
-	return fmt.Errorf("config: %s %s (or set %s)", key, problem, env)
+	return msg
+}
+
+func serverKeyError(key, env, problem string) error {
+	return &serverKeyProblem{key: key, env: env, problem: problem}
+}
+
+// placeServerError says where in the file the offending key is, e.g.
+// "config: serve.yaml line 12: publish.secrets.smtp.tls …".
+func placeServerError(err error, path string, lines keyLines, getenv func(string) string) error {
+	var p *serverKeyProblem
+	if !errors.As(err, &p) {
+		return err
+	}
+	line, inFile := lines[p.key]
+	if !inFile || (p.env != "" && getenv(p.env) != "") {
+		return err
+	}
+	return errors.New(p.format(fmt.Sprintf("%s line %d: ", path, line)))
 }
 
 // checkServerURL accepts an absolute http(s) URL with a host; httpsOnly

@@ -42,14 +42,17 @@ func (d *demoStory) showDeliveries() error {
 	if err != nil {
 		return fmt.Errorf("the mail the SMTP receiver got does not parse: %w", err)
 	}
-	d.out.detail("dev-list        mail to %s via the local SMTP server, subject %q", strings.Join(m.To, ", "), msg.Header.Get("Subject"))
+	if !m.TLS || m.User == "" {
+		return fmt.Errorf("the mail reached the SMTP receiver without STARTTLS and AUTH (TLS=%v, user %q)", m.TLS, m.User)
+	}
+	d.out.detail("dev-list        mail to %s via the local SMTP server over STARTTLS, AUTH PLAIN as %s, subject %q", strings.Join(m.To, ", "), m.User, msg.Header.Get("Subject"))
 
 	d.out.detail("slack-announce  Slack message posted to the local receiver (%d bytes of JSON)", len(d.sb.Hooks.Posts("/slack")[0].Body))
 	hook := d.sb.Hooks.Posts("/webhook")[0]
 	if !hook.Verified {
 		return fmt.Errorf("the status-page webhook's signature did not verify")
 	}
-	d.out.detail("status-page     signed webhook to the local receiver; signature verified")
+	d.out.detail("status-page     Standard Webhooks delivery %s to the local receiver; signature verified", hook.Delivery)
 	return nil
 }
 

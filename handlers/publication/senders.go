@@ -2,7 +2,10 @@ package publication
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"fmt"
+	"os"
 	"strings"
 	"time"
 
@@ -49,10 +52,15 @@ func (pub *Publisher) senderFor(ctx context.Context, gh *github.Client, target p
 		if err := need(config.SecretSMTP); err != nil {
 			return nil, err
 		}
+		tlsConfig, err := relayTLSConfig(secret.CAFile)
+		if err != nil {
+			return nil, fmt.Errorf("target %s: %w", target.Name, err)
+		}
 		return &publish.EmailSender{
 			Target: target.Name, Host: secret.Host, Port: secret.Port,
-			Username: secret.Username, Password: secret.Password, From: secret.From,
-			To: []string{target.To}, TLS: publish.TLSPolicy(secret.TLS), Now: pub.now,
+			Username: secret.Username, Password: secret.Password, Token: secret.Token,
+			Auth: publish.AuthMechanism(secret.Auth), From: secret.From,
+			To: []string{target.To}, TLS: publish.TLSPolicy(secret.TLS), TLSConfig: tlsConfig, Now: pub.now,
 		}, nil
 	case policy.TargetSlack:
 		if err := need(config.SecretSlack); err != nil {
@@ -63,10 +71,28 @@ func (pub *Publisher) senderFor(ctx context.Context, gh *github.Client, target p
 		if err := need(config.SecretWebhook); err != nil {
 			return nil, err
 		}
-		return &publish.WebhookSender{Target: target.Name, URL: secret.URL, Secret: []byte(secret.Secret), Client: pub.httpClient}, nil
+		return &publish.WebhookSender{Target: target.Name, URL: secret.URL, Secret: []byte(secret.Secret), Client: pub.httpClient, Now: pub.now}, nil
 	default:
 		return nil, fmt.Errorf("target %s has unknown kind %q", target.Name, target.Kind)
 	}
+}
+
+// relayTLSConfig trusts exactly the certificate authorities in caFile (a
+// relay with a private CA), or the system's when there is none. The file
+// is read at every publication, so a rotated CA needs no restart.
+func relayTLSConfig(caFile string) (*tls.Config, error) {
+	if caFile == "" {
+		return nil, nil
+	}
+	data, err := os.ReadFile(caFile)
+	if err != nil {
+		return nil, fmt.Errorf("read the relay's CA file: %w", err)
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(data) {
+		return nil, fmt.Errorf("the relay's CA file %s holds no PEM certificate", caFile)
+	}
+	return &tls.Config{RootCAs: pool}, nil
 }
 
 // deliveryFinder is implemented by senders that can tell whether a

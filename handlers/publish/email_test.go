@@ -3,27 +3,45 @@ package publish
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"mime"
 	"mime/multipart"
 	"mime/quotedprintable"
 	"net"
 	"net/mail"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
 )
 
 var fixedNow = func() time.Time { return mustTime("2026-12-01T16:00:05Z") }
 
+// testSender sends in plain text, to a server that offers no TLS.
 func testSender(s *smtpServer) *EmailSender {
 	return &EmailSender{
 		Target: "dev-list", Host: s.Host, Port: s.Port,
 		From: "Commsgate <commsgate@example.org>", To: []string{"dev@example.org"},
-		TLS: TLSOpportunistic, Now: fixedNow, Timeout: 5 * time.Second,
+		TLS: TLSNone, Now: fixedNow, Timeout: 5 * time.Second,
 	}
+}
+
+// startTLSServer starts a server that offers STARTTLS with a self-signed
+// certificate and takes AUTH only after it (go-smtp refuses AUTH in plain
+// text unless AllowInsecureAuth is set), and a sender that trusts that
+// certificate and requires STARTTLS.
+func startTLSServer(t *testing.T, mechs ...string) (*smtpServer, *EmailSender) {
+	t.Helper()
+	serverTLS, clientTLS := selfSignedTLS(t)
+	srv := startSMTP(t, smtpOptions{tls: serverTLS, mechs: mechs})
+	sender := testSender(srv)
+	sender.TLS, sender.TLSConfig = TLSStartTLS, clientTLS
+	return srv, sender
 }
 
 // parsedMail is a received message taken apart with the standard library,
@@ -72,9 +90,8 @@ func parseMail(t *testing.T, data []byte) parsedMail {
 }
 
 func TestEmailSenderDeliversMultipartMessage(t *testing.T) {
-	srv := startSMTP(t, smtpOptions{auth: true})
-	sender := testSender(srv)
-	sender.Username, sender.Password = "commsgate", "s3cret"
+	srv, sender := startTLSServer(t, sasl.Plain)
+	sender.Username, sender.Password = testUser, testPassword
 	n := hostileIncident()
 
 	receipt, err := sender.Send(context.Background(), n)
@@ -89,8 +106,8 @@ func TestEmailSenderDeliversMultipartMessage(t *testing.T) {
 	if got.From != "commsgate@example.org" || strings.Join(got.To, ",") != "dev@example.org" {
 		t.Errorf("envelope = %s → %v", got.From, got.To)
 	}
-	if !got.Authd || got.User != "commsgate" {
-		t.Errorf("AUTH PLAIN to localhost was not used: %+v", got)
+	if !got.TLS || !got.Authd || got.User != testUser || got.Mech != sasl.Plain {
+		t.Errorf("not sent over STARTTLS with AUTH PLAIN: %+v", got)
 	}
 
 	m := parseMail(t, got.Data)
@@ -167,18 +184,103 @@ func TestEmailSenderEncodesSubjectAndThreadsUpdates(t *testing.T) {
 	}
 }
 
-func TestEmailSenderUsesSTARTTLS(t *testing.T) {
-	serverTLS, clientTLS := selfSignedTLS(t)
-	srv := startSMTP(t, smtpOptions{tls: serverTLS, auth: true})
-	sender := testSender(srv)
-	sender.TLS = TLSStartTLS
-	sender.TLSConfig = clientTLS
-	sender.Username, sender.Password = "commsgate", "s3cret"
-	if _, err := sender.Send(context.Background(), securityAdvisory()); err != nil {
-		t.Fatalf("Send: %v", err)
+func TestEmailSenderAuthenticatesOverTLS(t *testing.T) {
+	tests := []struct {
+		name     string
+		offered  []string
+		auth     AuthMechanism
+		password string
+		token    string
+		wantMech string
+	}{
+		{"PLAIN", []string{sasl.Plain, sasl.Login}, AuthPlain, testPassword, "", sasl.Plain},
+		{"LOGIN", []string{sasl.Plain, sasl.Login}, AuthLogin, testPassword, "", sasl.Login},
+		{"XOAUTH2", []string{sasl.Plain, XOAUTH2}, AuthXOAUTH2, "", testToken, XOAUTH2},
+		{"auto prefers PLAIN", []string{sasl.Login, sasl.Plain}, AuthAuto, testPassword, "", sasl.Plain},
+		{"auto falls back to LOGIN", []string{sasl.Login}, AuthAuto, testPassword, "", sasl.Login},
+		{"auto with a token is XOAUTH2", []string{sasl.Plain, XOAUTH2}, AuthAuto, "", testToken, XOAUTH2},
 	}
-	if got := srv.Messages()[0]; !got.TLS || !got.Authd {
-		t.Errorf("message was not sent over STARTTLS with auth: TLS=%v auth=%v", got.TLS, got.Authd)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv, sender := startTLSServer(t, tt.offered...)
+			sender.Auth, sender.Username, sender.Password, sender.Token = tt.auth, testUser, tt.password, tt.token
+			sender.LocalName = "commsgate.example.org"
+			if _, err := sender.Send(context.Background(), securityAdvisory()); err != nil {
+				t.Fatalf("Send: %v", err)
+			}
+			got := srv.Messages()[0]
+			if !got.TLS || !got.Authd || got.Mech != tt.wantMech || got.User != testUser {
+				t.Errorf("TLS=%v auth=%v mech=%q user=%q, want TLS and %s as %s", got.TLS, got.Authd, got.Mech, got.User, tt.wantMech, testUser)
+			}
+			if got.Helo != sender.LocalName {
+				t.Errorf("EHLO after STARTTLS said %q, want LocalName %q", got.Helo, sender.LocalName)
+			}
+			if wire := srv.Wire(); strings.Contains(wire, "AUTH") || strings.Contains(wire, testPassword) {
+				t.Errorf("AUTH crossed the wire in plain text:\n%s", wire)
+			}
+		})
+	}
+}
+
+// The test server refuses AUTH before STARTTLS, so the tests above would
+// fail if the sender authenticated in plain text.
+func TestTestServerRefusesPlaintextAuth(t *testing.T) {
+	serverTLS, _ := selfSignedTLS(t)
+	srv := startSMTP(t, smtpOptions{tls: serverTLS, mechs: []string{sasl.Plain}})
+	c, err := smtp.Dial(net.JoinHostPort(srv.Host, strconv.Itoa(srv.Port)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	err = c.Auth(sasl.NewPlainClient("", testUser, testPassword))
+	var reply *smtp.SMTPError
+	if !errors.As(err, &reply) || reply.Code != 523 {
+		t.Fatalf("AUTH in plain text: err = %v, want 523 TLS is required", err)
+	}
+}
+
+func TestEmailSenderNeverSendsCredentialsInPlainText(t *testing.T) {
+	// A relay that offers AUTH without offering STARTTLS, as a
+	// misconfigured one (or someone stripping STARTTLS on the way) would.
+	tempting := smtpOptions{mechs: []string{sasl.Plain, sasl.Login}, insecureAuth: true}
+	tests := []struct {
+		name     string
+		tls      TLSPolicy
+		wantText string
+	}{
+		{"STARTTLS required, not offered", TLSStartTLS, "does not offer STARTTLS"},
+		{"default policy, not offered", "", "does not offer STARTTLS"},
+		{"plain text configured with credentials", TLSNone, "never sent over a connection without TLS"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := startSMTP(t, tempting)
+			sender := testSender(srv)
+			sender.TLS, sender.Username, sender.Password = tt.tls, testUser, testPassword
+			_, err := sender.Send(context.Background(), securityAdvisory())
+			if err == nil || IsRetryable(err) || !strings.Contains(err.Error(), tt.wantText) {
+				t.Fatalf("err = %v, want a permanent error saying %q", err, tt.wantText)
+			}
+			if seen := srv.AuthSeen(); len(seen) > 0 {
+				t.Errorf("the server saw AUTH %v", seen)
+			}
+			if wire := srv.Wire(); strings.Contains(wire, "AUTH") || strings.Contains(wire, testPassword) || strings.Contains(wire, "MAIL FROM") {
+				t.Errorf("credentials or mail crossed in plain text:\n%s", wire)
+			}
+			if len(srv.Messages()) != 0 {
+				t.Error("the message was delivered")
+			}
+		})
+	}
+}
+
+func TestEmailSenderPlaintextWhenConfigured(t *testing.T) {
+	srv := startSMTP(t, smtpOptions{})
+	if _, err := testSender(srv).Send(context.Background(), plainAnnouncement()); err != nil {
+		t.Fatalf("Send with tls none: %v", err)
+	}
+	if got := srv.Messages(); len(got) != 1 || got[0].TLS || got[0].Authd {
+		t.Errorf("messages = %+v, want one, in plain text, unauthenticated", got)
 	}
 }
 
@@ -221,16 +323,39 @@ func TestEmailSenderErrors(t *testing.T) {
 			return testSender(srv)
 		}, false, "no such list"},
 		{"wrong password", func(t *testing.T) *EmailSender {
-			s := testSender(startSMTP(t, smtpOptions{auth: true}))
-			s.Username, s.Password = "commsgate", "wrong"
+			_, s := startTLSServer(t, sasl.Plain)
+			s.Username, s.Password = testUser, "wrong"
 			return s
 		}, false, "AUTH PLAIN"},
+		{"expired token", func(t *testing.T) *EmailSender {
+			_, s := startTLSServer(t, XOAUTH2)
+			s.Username, s.Token = testUser, "expired"
+			return s
+		}, false, `AUTH XOAUTH2 as commsgate: SMTP error 535: Authentication credentials invalid (server said {"status":"401"`},
+		{"mechanism not offered", func(t *testing.T) *EmailSender {
+			_, s := startTLSServer(t, sasl.Plain)
+			s.Auth, s.Username, s.Password = AuthLogin, testUser, testPassword
+			return s
+		}, false, "auth is LOGIN but the server offers AUTH PLAIN"},
+		{"no password mechanism offered", func(t *testing.T) *EmailSender {
+			_, s := startTLSServer(t, XOAUTH2)
+			s.Username, s.Password = testUser, testPassword
+			return s
+		}, false, "neither PLAIN nor LOGIN"},
+		{"credentials but no AUTH", func(t *testing.T) *EmailSender {
+			_, s := startTLSServer(t)
+			s.Username, s.Password = testUser, testPassword
+			return s
+		}, false, "offers no AUTH"},
 		{"nobody listening", func(t *testing.T) *EmailSender {
-			return &EmailSender{Target: "dev-list", Host: "127.0.0.1", Port: closedPort(), From: "a@example.org", To: []string{"b@example.org"}, TLS: TLSOpportunistic}
+			return &EmailSender{Target: "dev-list", Host: "127.0.0.1", Port: closedPort(), From: "a@example.org", To: []string{"b@example.org"}}
 		}, true, "connect to"},
 		{"bad sender address", func(t *testing.T) *EmailSender {
 			return &EmailSender{Target: "dev-list", Host: "127.0.0.1", Port: 1, From: "not an address", To: []string{"b@example.org"}}
 		}, false, "sender address"},
+		{"unknown mechanism", func(t *testing.T) *EmailSender {
+			return &EmailSender{Target: "dev-list", Host: "127.0.0.1", Port: 1, From: "a@example.org", To: []string{"b@example.org"}, Auth: "cram-md5"}
+		}, false, "unknown auth mechanism"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -248,53 +373,61 @@ func TestEmailSenderErrors(t *testing.T) {
 	}
 }
 
-func TestEmailSenderTimesOutOnSilentServer(t *testing.T) {
+// silentServer accepts connections and never greets, like a wedged relay.
+func silentServer(t *testing.T) int {
+	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer l.Close()
+	var mu sync.Mutex
+	var conns []net.Conn
 	go func() {
-		// Accept and never greet, like a wedged relay.
 		for {
 			c, err := l.Accept()
 			if err != nil {
 				return
 			}
-			defer c.Close()
+			mu.Lock()
+			conns = append(conns, c)
+			mu.Unlock()
 		}
 	}()
-	sender := &EmailSender{Target: "dev-list", Host: "127.0.0.1", Port: l.Addr().(*net.TCPAddr).Port,
-		From: "a@example.org", To: []string{"b@example.org"}, TLS: TLSOpportunistic, Timeout: 200 * time.Millisecond}
-	start := time.Now()
-	_, err = sender.Send(context.Background(), securityAdvisory())
-	if err == nil || !IsRetryable(err) {
-		t.Fatalf("err = %v, want a retryable timeout", err)
-	}
-	if elapsed := time.Since(start); elapsed > 3*time.Second {
-		t.Errorf("Send took %v with a 200ms timeout", elapsed)
+	t.Cleanup(func() {
+		l.Close()
+		mu.Lock()
+		defer mu.Unlock()
+		for _, c := range conns {
+			c.Close()
+		}
+	})
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+func TestEmailSenderTimesOutOnSilentServer(t *testing.T) {
+	// Both ways in: a wedged greeting before STARTTLS must read as the
+	// timeout it is, not as a relay without STARTTLS.
+	for _, policy := range []TLSPolicy{TLSNone, TLSStartTLS} {
+		t.Run(string(policy), func(t *testing.T) {
+			sender := &EmailSender{Target: "dev-list", Host: "127.0.0.1", Port: silentServer(t),
+				From: "a@example.org", To: []string{"b@example.org"}, TLS: policy, Timeout: 200 * time.Millisecond}
+			start := time.Now()
+			_, err := sender.Send(context.Background(), securityAdvisory())
+			if err == nil || !IsRetryable(err) || strings.Contains(err.Error(), "does not offer STARTTLS") {
+				t.Fatalf("err = %v, want a retryable timeout", err)
+			}
+			if elapsed := time.Since(start); elapsed > 3*time.Second {
+				t.Errorf("Send took %v with a 200ms timeout", elapsed)
+			}
+		})
 	}
 }
 
 func TestEmailSenderStopsWhenContextEnds(t *testing.T) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	go func() {
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			defer c.Close()
-		}
-	}()
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
-	sender := &EmailSender{Target: "dev-list", Host: "127.0.0.1", Port: l.Addr().(*net.TCPAddr).Port,
-		From: "a@example.org", To: []string{"b@example.org"}, TLS: TLSOpportunistic}
+	sender := &EmailSender{Target: "dev-list", Host: "127.0.0.1", Port: silentServer(t),
+		From: "a@example.org", To: []string{"b@example.org"}}
 	start := time.Now()
 	if _, err := sender.Send(ctx, securityAdvisory()); err == nil {
 		t.Fatal("Send succeeded against a silent server")
@@ -304,13 +437,45 @@ func TestEmailSenderStopsWhenContextEnds(t *testing.T) {
 	}
 }
 
+func TestEmailSenderCancelledMidSession(t *testing.T) {
+	serverTLS, clientTLS := selfSignedTLS(t)
+	srv := startSMTP(t, smtpOptions{tls: serverTLS, mechs: []string{sasl.Plain}, stall: true})
+	sender := testSender(srv)
+	sender.TLS, sender.TLSConfig = TLSStartTLS, clientTLS
+	sender.Username, sender.Password = testUser, testPassword
+	sender.Timeout = time.Minute // only the context can stop it in time
+
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		_, err := sender.Send(ctx, securityAdvisory())
+		done <- err
+	}()
+	select {
+	case <-srv.Stalled:
+	case err := <-done:
+		t.Fatalf("Send ended before the server stalled: %v", err)
+	case <-time.After(5 * time.Second):
+		t.Fatal("the session never reached RCPT")
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), "RCPT TO") {
+			t.Errorf("err = %v, want context.Canceled wrapped, naming the step", err)
+		}
+	case <-time.After(2 * time.Second):
+		t.Fatal("Send kept going for 2s after its context was cancelled")
+	}
+}
+
 func TestEmailSenderImplicitTLS(t *testing.T) {
 	serverTLS, clientTLS := selfSignedTLS(t)
-	srv := startSMTP(t, smtpOptions{tls: serverTLS, implicit: true, auth: true})
+	srv := startSMTP(t, smtpOptions{tls: serverTLS, implicit: true, mechs: []string{sasl.Plain}})
 	sender := testSender(srv)
 	sender.TLS = TLSImplicit
 	sender.TLSConfig = clientTLS
-	sender.Username, sender.Password = "commsgate", "s3cret"
+	sender.Username, sender.Password = testUser, testPassword
 	if _, err := sender.Send(context.Background(), plainAnnouncement()); err != nil {
 		t.Fatalf("Send: %v", err)
 	}

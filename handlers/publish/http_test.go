@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -181,12 +182,14 @@ func TestRedirectsOnlyToSameHost(t *testing.T) {
 func TestWebhookSenderSignsAndIdentifiesDeliveries(t *testing.T) {
 	rcv := startReceiver(t, scripted{status: 503, body: "busy"}, scripted{status: 202})
 	secret := []byte("shared-secret")
-	w := &WebhookSender{Target: "partners", URL: rcv.URL + "/hook", Secret: secret}
+	clock := mustTime("2026-12-01T16:00:05Z")
+	w := &WebhookSender{Target: "partners", URL: rcv.URL + "/hook", Secret: secret, Now: func() time.Time { return clock }}
 	n := deprecationUpdate()
 
 	if _, err := w.Send(context.Background(), n); err == nil || !IsRetryable(err) {
 		t.Fatalf("first send: err = %v, want retryable", err)
 	}
+	clock = clock.Add(time.Minute) // the retry, a minute later
 	receipt, err := w.Send(context.Background(), n)
 	if err != nil {
 		t.Fatal(err)
@@ -196,14 +199,22 @@ func TestWebhookSenderSignsAndIdentifiesDeliveries(t *testing.T) {
 		t.Fatalf("%d deliveries, want 2", len(got))
 	}
 	for i, d := range got {
+		attempt := mustTime("2026-12-01T16:00:05Z").Add(time.Duration(i) * time.Minute)
+		if err := VerifyStandardWebhook(secret, d.Header, d.Body, attempt, 0); err != nil {
+			t.Errorf("delivery %d: %v", i, err)
+		}
+		if ts := d.Header.Get("webhook-timestamp"); ts != strconv.FormatInt(attempt.Unix(), 10) {
+			t.Errorf("delivery %d: webhook-timestamp = %q, want the attempt's time %d", i, ts, attempt.Unix())
+		}
+		if id := d.Header.Get("webhook-id"); id != n.DeliveryID("partners") {
+			t.Errorf("delivery %d: webhook-id = %q, want the stable %q", i, id, n.DeliveryID("partners"))
+		}
+		// The deprecated headers, until receivers have moved.
 		if !VerifySignature(secret, d.Body, d.Header.Get(HeaderSignature)) {
-			t.Errorf("delivery %d: signature %q does not verify", i, d.Header.Get(HeaderSignature))
+			t.Errorf("delivery %d: %s %q does not verify", i, HeaderSignature, d.Header.Get(HeaderSignature))
 		}
-		if d.Header.Get(HeaderEvent) != "published" {
-			t.Errorf("delivery %d: %s = %q", i, HeaderEvent, d.Header.Get(HeaderEvent))
-		}
-		if d.Header.Get(HeaderDelivery) != n.DeliveryID("partners") {
-			t.Errorf("delivery %d: %s = %q, want %q", i, HeaderDelivery, d.Header.Get(HeaderDelivery), n.DeliveryID("partners"))
+		if d.Header.Get(HeaderEvent) != "published" || d.Header.Get(HeaderDelivery) != n.DeliveryID("partners") {
+			t.Errorf("delivery %d: %s = %q, %s = %q", i, HeaderEvent, d.Header.Get(HeaderEvent), HeaderDelivery, d.Header.Get(HeaderDelivery))
 		}
 	}
 	if receipt.ID != n.DeliveryID("partners") {
@@ -215,6 +226,17 @@ func TestWebhookSenderSignsAndIdentifiesDeliveries(t *testing.T) {
 	}
 	if ev.Event != WebhookEventName || ev.Update == nil || ev.Audit.PR != 51 || ev.Fields["removal_at"] != "2027-03-01T16:00:00Z" {
 		t.Errorf("event = %+v", ev)
+	}
+}
+
+func TestWebhookSenderRefusesAMalformedStandardSecret(t *testing.T) {
+	rcv := startReceiver(t)
+	w := &WebhookSender{Target: "partners", URL: rcv.URL, Secret: []byte("whsec_not base64")}
+	if _, err := w.Send(context.Background(), plainAnnouncement()); err == nil || IsRetryable(err) || !strings.Contains(err.Error(), "whsec_") {
+		t.Errorf("err = %v, want a permanent error about the secret", err)
+	}
+	if len(rcv.deliveries()) != 0 {
+		t.Error("a payload was sent with an unusable key")
 	}
 }
 

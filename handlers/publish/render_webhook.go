@@ -36,8 +36,8 @@ const WebhookEventName = "commsgate.published"
 //	            "stages": [{"name": "sig", "label": "SIG leads (sig-release)", "approvers": ["alice"]}]}
 //	}
 //
-// Receivers deduplicate with the X-Commsgate-Delivery header and verify
-// X-Commsgate-Signature-256 with VerifySignature. "markdown", "summary"
+// Receivers verify the Standard Webhooks headers with
+// VerifyStandardWebhook and deduplicate on webhook-id. "markdown", "summary"
 // and "update.changes" are the author's markdown as approved, not
 // sanitised: a receiver that renders them to HTML must omit raw HTML and
 // unsafe link schemes, as commsgate's own mail does.

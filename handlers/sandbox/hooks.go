@@ -9,17 +9,21 @@ import (
 	"path/filepath"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/commsgate/commsgate/handlers/publish"
 )
 
 // Post is one request the hook receiver accepted.
 type Post struct {
-	Path      string
-	Body      []byte
+	Path string
+	Body []byte
+	// Delivery is the webhook-id, Signature the webhook-signature.
 	Delivery  string
 	Signature string
-	// Verified is set when the webhook signature matched the secret.
+	// Verified is set when the Standard Webhooks signature matched the
+	// secret within the timestamp window (VerifyStandardWebhook) and the
+	// deprecated X-Commsgate-Signature-256 matched too.
 	Verified bool
 }
 
@@ -30,6 +34,7 @@ type HookReceiver struct {
 	server *httptest.Server
 	secret []byte
 	outbox string
+	now    func() time.Time
 
 	failNext atomic.Int32
 	mu       sync.Mutex
@@ -37,9 +42,11 @@ type HookReceiver struct {
 }
 
 // StartHookReceiver listens on loopback. Posts to /slack are Slack
-// messages; posts to /webhook must carry a valid signature for secret.
-func StartHookReceiver(secret []byte, outbox string) *HookReceiver {
-	h := &HookReceiver{secret: secret, outbox: outbox}
+// messages; posts to /webhook must carry a valid Standard Webhooks
+// signature for secret, stamped within five minutes of now (the sandbox's
+// clock, which the server's sends are stamped with too).
+func StartHookReceiver(secret []byte, outbox string, now func() time.Time) *HookReceiver {
+	h := &HookReceiver{secret: secret, outbox: outbox, now: now}
 	h.server = httptest.NewServer(http.HandlerFunc(h.serve))
 	return h
 }
@@ -79,15 +86,19 @@ func (h *HookReceiver) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	p := Post{
 		Path: r.URL.Path, Body: body,
-		Delivery:  r.Header.Get(publish.HeaderDelivery),
-		Signature: r.Header.Get(publish.HeaderSignature),
+		Delivery:  r.Header.Get(publish.HeaderWebhookID),
+		Signature: r.Header.Get(publish.HeaderWebhookSignature),
 	}
 	if r.URL.Path == "/webhook" {
-		p.Verified = publish.VerifySignature(h.secret, body, p.Signature)
-		if !p.Verified {
-			http.Error(w, "bad signature", http.StatusUnauthorized)
+		if err := publish.VerifyStandardWebhook(h.secret, r.Header, body, h.now(), 0); err != nil {
+			http.Error(w, err.Error(), http.StatusUnauthorized)
 			return
 		}
+		if !publish.VerifySignature(h.secret, body, r.Header.Get(publish.HeaderSignature)) {
+			http.Error(w, "bad "+publish.HeaderSignature, http.StatusUnauthorized)
+			return
+		}
+		p.Verified = true
 	}
 	h.mu.Lock()
 	h.posts = append(h.posts, p)

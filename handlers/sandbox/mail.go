@@ -2,15 +2,32 @@ package sandbox
 
 import (
 	"bytes"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"errors"
 	"fmt"
 	"io"
+	"math/big"
 	"net"
 	"os"
 	"path/filepath"
 	"sync"
 	"time"
 
+	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
+)
+
+// The credentials the sandbox's relay accepts (and the sandbox server is
+// configured with).
+const (
+	MailUser     = "announce-bot"
+	MailPassword = "sandbox-smtp-password"
 )
 
 // Mail is one message the local SMTP receiver accepted.
@@ -18,15 +35,23 @@ type Mail struct {
 	From string
 	To   []string
 	Data []byte
+	// TLS says the message came over STARTTLS; User is who authenticated.
+	TLS  bool
+	User string
 }
 
 // MailReceiver is a real SMTP server on loopback that keeps what it
 // receives (and writes it to an outbox folder when one is set), so the
-// email channel is exercised end to end, not stubbed.
+// email channel is exercised end to end, not stubbed. It behaves like a
+// production relay: STARTTLS with a certificate of its own (trusted by
+// the sandbox server through CAFile, as an operator trusts a private CA)
+// and AUTH PLAIN only after STARTTLS.
 type MailReceiver struct {
 	server *smtp.Server
 	addr   string
 	outbox string
+	// certDir holds CAFile, removed by Close.
+	certDir string
 
 	mu   sync.Mutex
 	mail []Mail
@@ -34,14 +59,25 @@ type MailReceiver struct {
 
 // StartMailReceiver listens on 127.0.0.1 at a free port.
 func StartMailReceiver(outbox string) (*MailReceiver, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	certDir, err := os.MkdirTemp("", "commsgate-sandbox-smtp-")
 	if err != nil {
 		return nil, fmt.Errorf("mail receiver: %w", err)
 	}
-	r := &MailReceiver{addr: ln.Addr().String(), outbox: outbox}
+	cert, err := loopbackCertificate(filepath.Join(certDir, "ca.pem"))
+	if err != nil {
+		os.RemoveAll(certDir)
+		return nil, fmt.Errorf("mail receiver: %w", err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		os.RemoveAll(certDir)
+		return nil, fmt.Errorf("mail receiver: %w", err)
+	}
+	r := &MailReceiver{addr: ln.Addr().String(), outbox: outbox, certDir: certDir}
 	s := smtp.NewServer(&mailBackend{r: r})
 	s.Domain = "localhost"
-	s.AllowInsecureAuth = true
+	s.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	s.AllowInsecureAuth = false
 	s.ReadTimeout = 10 * time.Second
 	s.WriteTimeout = 10 * time.Second
 	s.MaxMessageBytes = 4 << 20
@@ -53,6 +89,10 @@ func StartMailReceiver(outbox string) (*MailReceiver, error) {
 // Addr is host:port of the receiver.
 func (r *MailReceiver) Addr() string { return r.addr }
 
+// CAFile is the PEM file of the receiver's certificate, for the server
+// configuration's ca_file.
+func (r *MailReceiver) CAFile() string { return filepath.Join(r.certDir, "ca.pem") }
+
 // Messages returns what was received so far.
 func (r *MailReceiver) Messages() []Mail {
 	r.mu.Lock()
@@ -61,7 +101,11 @@ func (r *MailReceiver) Messages() []Mail {
 }
 
 // Close stops the receiver.
-func (r *MailReceiver) Close() error { return r.server.Close() }
+func (r *MailReceiver) Close() error {
+	err := r.server.Close()
+	_ = os.RemoveAll(r.certDir)
+	return err
+}
 
 func (r *MailReceiver) store(m Mail) error {
 	r.mu.Lock()
@@ -78,16 +122,58 @@ func (r *MailReceiver) store(m Mail) error {
 	return nil
 }
 
+// loopbackCertificate makes a self-signed certificate for 127.0.0.1 and
+// writes it, as PEM, to caFile.
+func loopbackCertificate(caFile string) (tls.Certificate, error) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return tls.Certificate{}, err
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(time.Now().UnixNano()),
+		Subject:      pkix.Name{CommonName: "commsgate sandbox relay"},
+		NotBefore:    time.Now().Add(-time.Hour),
+		NotAfter:     time.Now().Add(7 * 24 * time.Hour),
+		IPAddresses:  []net.IP{net.ParseIP("127.0.0.1")},
+		KeyUsage:     x509.KeyUsageDigitalSignature,
+		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		return tls.Certificate{}, err
+	}
+	if err := os.WriteFile(caFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600); err != nil {
+		return tls.Certificate{}, err
+	}
+	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}, nil
+}
+
 type mailBackend struct{ r *MailReceiver }
 
-func (b *mailBackend) NewSession(_ *smtp.Conn) (smtp.Session, error) {
-	return &mailSession{r: b.r}, nil
+func (b *mailBackend) NewSession(c *smtp.Conn) (smtp.Session, error) {
+	return &mailSession{r: b.r, conn: c}, nil
 }
 
 type mailSession struct {
 	r    *MailReceiver
+	conn *smtp.Conn
+	user string
 	from string
 	to   []string
+}
+
+var _ smtp.AuthSession = (*mailSession)(nil)
+
+func (s *mailSession) AuthMechanisms() []string { return []string{sasl.Plain} }
+
+func (s *mailSession) Auth(string) (sasl.Server, error) {
+	return sasl.NewPlainServer(func(_, username, password string) error {
+		if username != MailUser || password != MailPassword {
+			return errors.New("invalid credentials")
+		}
+		s.user = username
+		return nil
+	}), nil
 }
 
 func (s *mailSession) Mail(from string, _ *smtp.MailOptions) error {
@@ -105,7 +191,8 @@ func (s *mailSession) Data(r io.Reader) error {
 	if _, err := io.Copy(&buf, r); err != nil {
 		return err
 	}
-	return s.r.store(Mail{From: s.from, To: s.to, Data: buf.Bytes()})
+	_, isTLS := s.conn.TLSConnectionState()
+	return s.r.store(Mail{From: s.from, To: s.to, Data: buf.Bytes(), TLS: isTLS, User: s.user})
 }
 
 func (s *mailSession) Reset()        { s.from, s.to = "", nil }

@@ -137,6 +137,11 @@ func TestMergePublishesToEveryChannelOnce(t *testing.T) {
 	if strings.Join(m.To, ",") != "dev@example.org" {
 		t.Errorf("mail went to %v, want the dev list", m.To)
 	}
+	// The relay takes AUTH only after STARTTLS, as the default tls policy
+	// requires; its private CA is trusted through ca_file.
+	if !m.TLS || m.User != sandbox.MailUser {
+		t.Errorf("mail came with TLS=%v as %q, want STARTTLS and AUTH as %s", m.TLS, m.User, sandbox.MailUser)
+	}
 	header, text, html := mailParts(t, m)
 	if !strings.Contains(header.Get("Subject"), "SIG Node meeting moves to Thursdays") {
 		t.Errorf("subject = %q", header.Get("Subject"))

@@ -92,7 +92,7 @@ func Start(opts Options) (*Sandbox, error) {
 		s.GitHub.Close()
 		return nil, err
 	}
-	s.Hooks = StartHookReceiver([]byte(HookSecret), opts.Outbox)
+	s.Hooks = StartHookReceiver([]byte(HookSecret), opts.Outbox, s.now)
 
 	logs := opts.Logs
 	if logs == nil {
