@@ -114,7 +114,9 @@ func YAMLValue(yamlText []byte) (any, error) {
 func nodeValue(n *yaml.Node) (any, error) {
 	switch n.Kind {
 	case yaml.AliasNode:
-		return nodeValue(n.Alias)
+		// Expanding aliases is how an alias bomb explodes; commsgate refuses
+		// them in its files, so the tests never need the expanded value.
+		return nil, fmt.Errorf("yaml: alias *%s at line %d is not expanded", n.Value, n.Line)
 	case yaml.MappingNode:
 		out := map[string]any{}
 		for i := 0; i+1 < len(n.Content); i += 2 {
@@ -153,4 +155,26 @@ func nodeValue(n *yaml.Node) (any, error) {
 		return n.Value, nil
 	}
 	return nil, fmt.Errorf("yaml: unexpected node kind %v at line %d", n.Kind, n.Line)
+}
+
+// Disagreement says how a schema and commsgate's own check disagree on one
+// example, or returns "" when they agree. checkRejects is whether the check
+// finds an error; schemaErr is what Validate returned; blindSpot is the
+// reason the schema cannot reject this example, or "" when it is not
+// listed as one. A blind spot the schema does reject is a stale entry.
+func Disagreement(checkRejects bool, schemaErr error, blindSpot string) string {
+	yamlErr := schemaErr != nil && strings.HasPrefix(schemaErr.Error(), "yaml:")
+	switch {
+	case !checkRejects && schemaErr != nil:
+		return fmt.Sprintf("check accepts it but the schema rejects it, so an editor would flag a good file: %v", schemaErr)
+	case !checkRejects && blindSpot != "":
+		return "check accepts it, so it is no blind spot; remove it from the list"
+	case checkRejects && blindSpot != "" && schemaErr != nil && !yamlErr:
+		return fmt.Sprintf("listed as a blind spot (%s), but the schema rejects it: %v", blindSpot, schemaErr)
+	case checkRejects && blindSpot == "" && schemaErr == nil:
+		return "check rejects it and the schema accepts it; make the schema reject it, or list it as a blind spot with the reason"
+	case checkRejects && blindSpot == "" && yamlErr:
+		return fmt.Sprintf("no data a schema can see (%v); list it as a blind spot with the reason", schemaErr)
+	}
+	return ""
 }
