@@ -3,6 +3,7 @@ package config
 import (
 	"encoding/json"
 	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"sort"
@@ -274,5 +275,65 @@ func TestRepoPolicySchemaListsEveryKeyTheDecoderAccepts(t *testing.T) {
 		if !probed[path] {
 			t.Errorf("closed object %s has no probe in keyProbes; add one so its keys are compared with the decoder's", path)
 		}
+	}
+}
+
+// exampleSchemaPath is the policy schema as the README tells administrators
+// to write it, next to the example policy.
+const exampleSchemaPath = "../testdata/repo/.github/commsgate.schema.json"
+
+// The schema checked in next to the example policy is the one the code
+// builds (it is also the golden file: rewrite it with -update).
+func TestRepoPolicySchemaGolden(t *testing.T) {
+	out, err := RepoPolicySchema()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if *updatePolicyGolden {
+		if err := os.WriteFile(exampleSchemaPath, out, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(exampleSchemaPath)
+	if err != nil {
+		t.Fatalf("read %s (run go test ./config -run TestRepoPolicySchemaGolden -update): %v", exampleSchemaPath, err)
+	}
+	if string(want) != string(out) {
+		t.Errorf("%s differs from RepoPolicySchema(); run go test ./config -run TestRepoPolicySchemaGolden -update if the change is intended", exampleSchemaPath)
+	}
+}
+
+// The policy files an administrator copies from start with the line that
+// points yaml-language-server at the schema, and in the example repository
+// that relative path (resolved against the policy file, as the language
+// server does) is the schema file.
+func TestPolicyTemplatesNameTheSchema(t *testing.T) {
+	example, err := os.ReadFile("../testdata/repo/.github/commsgate.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := os.ReadFile("REPO_POLICY.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	blocks := yamlBlocks(string(doc))
+	templates := map[string]string{
+		"testdata/repo/.github/commsgate.yml":      string(example),
+		"REPO_POLICY.md, the smallest useful file": blocks[0],
+		"REPO_POLICY.md, a complete example":       blocks[1],
+	}
+	for name, text := range templates {
+		first, _, _ := strings.Cut(text, "\n")
+		if first != RepoPolicySchemaComment {
+			t.Errorf("%s starts with %q, want %q", name, first, RepoPolicySchemaComment)
+		}
+	}
+	_, rel, _ := strings.Cut(RepoPolicySchemaComment, "$schema=")
+	resolved := filepath.Join("../testdata/repo/.github", rel)
+	if filepath.Clean(resolved) != filepath.Clean(exampleSchemaPath) {
+		t.Errorf("the comment's %s resolves to %s, not to the schema file %s", rel, resolved, exampleSchemaPath)
+	}
+	if filepath.Join(filepath.Dir(RepoPolicyPath), rel) != RepoPolicySchemaFile {
+		t.Errorf("in a repository, %s next to %s is not %s", rel, RepoPolicyPath, RepoPolicySchemaFile)
 	}
 }
