@@ -9,7 +9,17 @@ import (
 	"github.com/commsgate/commsgate/policy"
 )
 
-func TestHostileInput(t *testing.T) {
+// hostilePolicyCase is a file an attacker or an accident could produce.
+type hostilePolicyCase struct {
+	name     string
+	data     string
+	rule     string
+	line     int
+	unusable bool // Rules must be nil
+}
+
+// hostilePolicyCases are also read by the policy schema's test.
+func hostilePolicyCases() []hostilePolicyCase {
 	aliasBomb := strings.Join([]string{
 		"a: &a [x, x, x, x, x, x, x, x, x]",
 		"b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]",
@@ -20,13 +30,7 @@ func TestHostileInput(t *testing.T) {
 		"g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]",
 		"h: &h [*g, *g, *g, *g, *g, *g, *g, *g, *g]",
 	}, "\n")
-	tests := []struct {
-		name     string
-		data     string
-		rule     string
-		line     int
-		unusable bool // Rules must be nil
-	}{
+	return []hostilePolicyCase{
 		{"file over 256 KiB", "comms_path: comms/\n#" + strings.Repeat("x", maxPolicyBytes), RulePolicyTooLarge, 1, true},
 		{"deep nesting", "groups: " + strings.Repeat("[", 40) + strings.Repeat("]", 40), RulePolicyDepth, 1, true},
 		{"deep block nesting", nestedPolicy(30), RulePolicyDepth, maxPolicyDepth, true},
@@ -35,7 +39,10 @@ func TestHostileInput(t *testing.T) {
 		{"scalar document", "just words", RulePolicyNotMapping, 1, true},
 		{"many unknown keys", manyUnknownKeys(500), RulePolicyTooMany, 1, false},
 	}
-	for _, tc := range tests {
+}
+
+func TestHostileInput(t *testing.T) {
+	for _, tc := range hostilePolicyCases() {
 		t.Run(tc.name, func(t *testing.T) {
 			rules, findings := ParseRepoPolicy("p.yml", []byte(tc.data))
 			if tc.unusable != (rules == nil) {

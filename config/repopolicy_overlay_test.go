@@ -37,75 +37,75 @@ func TestOverlayKeepsWhatTheFileDoesNotSet(t *testing.T) {
 	}
 }
 
-func TestOverlayValues(t *testing.T) {
-	berlin, err := time.LoadLocation("Europe/Berlin")
-	if err != nil {
-		t.Fatal(err)
-	}
-	tests := []struct {
-		name  string
-		lines []string
-		check func(*policy.Rules) (got, want any)
-	}{
-		{"comms_path gains a trailing slash", []string{"comms_path: notices"},
-			func(r *policy.Rules) (any, any) { return r.CommsPath, "notices/" }},
-		{"comms_path is cleaned", []string{"comms_path: ./private//notices/"},
-			func(r *policy.Rules) (any, any) { return r.CommsPath, "private/notices/" }},
-		{"tiers replace the defaults", []string{"tiers:", "  1: [sig]", "  2: [sig, comms]", "  3: [sig, security]"},
-			func(r *policy.Rules) (any, any) {
-				return r.Tiers, map[int][]string{1: {"sig"}, 2: {"sig", "comms"}, 3: {"sig", "security"}}
-			}},
-		{"overriding min_tier keeps a built-in type's fields", []string{"types:", "  deprecation: {min_tier: 3}"},
-			func(r *policy.Rules) (any, any) {
-				want := policy.DefaultTypes()["deprecation"]
-				want.MinTier = 3
-				return r.Types["deprecation"], want
-			}},
-		{"a new enum field with a condition", []string{
-			"types:",
-			"  banner:",
-			"    min_tier: 2",
-			"    fields:",
-			"      - {name: state, kind: enum, values: [active, expired], required: true}",
-			"      - {name: expired_at, kind: instant, required_when: {state: expired}}",
-			"      - {name: weight, kind: number, min: 0, max: 2.5}",
-		}, func(r *policy.Rules) (any, any) {
-			return r.Types["banner"].Fields, []policy.FieldSpec{
-				{Name: "state", Kind: policy.KindEnum, Enum: []string{"active", "expired"}, Required: true},
-				{Name: "expired_at", Kind: policy.KindInstant, RequiredWhen: map[string][]string{"state": {"expired"}}},
-				{Name: "weight", Kind: policy.KindNumber, HasRange: true, Min: 0, Max: 2.5},
-			}
+// overlayCases are valid policy lines (after policyTeamsPreamble) and what
+// they must set. The policy schema's test reads them too: a file the loader
+// accepts, the schema must accept.
+var overlayCases = []struct {
+	name  string
+	lines []string
+	check func(*policy.Rules) (got, want any)
+}{
+	{"comms_path gains a trailing slash", []string{"comms_path: notices"},
+		func(r *policy.Rules) (any, any) { return r.CommsPath, "notices/" }},
+	{"comms_path is cleaned", []string{"comms_path: ./private//notices/"},
+		func(r *policy.Rules) (any, any) { return r.CommsPath, "private/notices/" }},
+	{"tiers replace the defaults", []string{"tiers:", "  1: [sig]", "  2: [sig, comms]", "  3: [sig, security]"},
+		func(r *policy.Rules) (any, any) {
+			return r.Tiers, map[int][]string{1: {"sig"}, 2: {"sig", "comms"}, 3: {"sig", "security"}}
 		}},
-		{"windows resolve days, minutes and zone", []string{"schedule:", "  windows:", `    - {days: [fri, mon], from: "09:30", to: "24:00", tz: Europe/Berlin}`},
-			func(r *policy.Rules) (any, any) {
-				w := r.Schedule.Windows[0]
-				return []any{w.Days, w.From, w.To, w.TZ.String()}, []any{[]time.Weekday{time.Friday, time.Monday}, 9*60 + 30, 24 * 60, berlin.String()}
-			}},
-		{"window zone defaults to UTC", []string{"schedule:", "  windows: [{days: [tue], from: \"16:00\", to: \"17:00\"}]"},
-			func(r *policy.Rules) (any, any) { return r.Schedule.Windows[0].TZ, time.UTC }},
-		{"timezones keep their order", []string{"schedule:", "  timezones: [Asia/Tokyo, UTC]"},
-			func(r *policy.Rules) (any, any) {
-				return []string{r.Schedule.Timezones[0].String(), r.Schedule.Timezones[1].String()}, []string{"Asia/Tokyo", "UTC"}
-			}},
-		{"durations in days, hours and minutes", []string{"schedule:", "  distributor_notice: 1d12h", "  max_embargo: 90m", "  late_grace: 0m"},
-			func(r *policy.Rules) (any, any) {
-				s := r.Schedule
-				return []time.Duration{s.MinDistributorNotice, s.MaxEmbargo, s.LateGrace}, []time.Duration{36 * time.Hour, 90 * time.Minute, 0}
-			}},
-		{"follow-up can be turned off", []string{"followup: {enabled: false}"},
-			func(r *policy.Rules) (any, any) { return r.FollowUp.Enabled, false }},
-		{"enums and booleans", []string{"request_reviews: off", "merge_method: squash", "auto_merge: true", "distinct_approvers: false"},
-			func(r *policy.Rules) (any, any) {
-				return []any{r.RequestReviews, r.MergeMethod, r.AutoMerge, r.DistinctApprovers}, []any{"off", "squash", true, false}
-			}},
-		{"scope rule turned off", []string{"scope: {wide_audience: 0}"},
-			func(r *policy.Rules) (any, any) {
-				return r.Scope, policy.ScopeRules{MultipleSIGs: 2, WideAudience: 0, Embargo: 3}
-			}},
-		{"limits", []string{"limits: {title_chars: 120}"},
-			func(r *policy.Rules) (any, any) { return r.Limits.TitleChars, 120 }},
-	}
-	for _, tc := range tests {
+	{"overriding min_tier keeps a built-in type's fields", []string{"types:", "  deprecation: {min_tier: 3}"},
+		func(r *policy.Rules) (any, any) {
+			want := policy.DefaultTypes()["deprecation"]
+			want.MinTier = 3
+			return r.Types["deprecation"], want
+		}},
+	{"a new enum field with a condition", []string{
+		"types:",
+		"  banner:",
+		"    min_tier: 2",
+		"    fields:",
+		"      - {name: state, kind: enum, values: [active, expired], required: true}",
+		"      - {name: expired_at, kind: instant, required_when: {state: expired}}",
+		"      - {name: weight, kind: number, min: 0, max: 2.5}",
+	}, func(r *policy.Rules) (any, any) {
+		return r.Types["banner"].Fields, []policy.FieldSpec{
+			{Name: "state", Kind: policy.KindEnum, Enum: []string{"active", "expired"}, Required: true},
+			{Name: "expired_at", Kind: policy.KindInstant, RequiredWhen: map[string][]string{"state": {"expired"}}},
+			{Name: "weight", Kind: policy.KindNumber, HasRange: true, Min: 0, Max: 2.5},
+		}
+	}},
+	{"windows resolve days, minutes and zone", []string{"schedule:", "  windows:", `    - {days: [fri, mon], from: "09:30", to: "24:00", tz: Europe/Berlin}`},
+		func(r *policy.Rules) (any, any) {
+			w := r.Schedule.Windows[0]
+			return []any{w.Days, w.From, w.To, w.TZ.String()}, []any{[]time.Weekday{time.Friday, time.Monday}, 9*60 + 30, 24 * 60, "Europe/Berlin"}
+		}},
+	{"window zone defaults to UTC", []string{"schedule:", "  windows: [{days: [tue], from: \"16:00\", to: \"17:00\"}]"},
+		func(r *policy.Rules) (any, any) { return r.Schedule.Windows[0].TZ, time.UTC }},
+	{"timezones keep their order", []string{"schedule:", "  timezones: [Asia/Tokyo, UTC]"},
+		func(r *policy.Rules) (any, any) {
+			return []string{r.Schedule.Timezones[0].String(), r.Schedule.Timezones[1].String()}, []string{"Asia/Tokyo", "UTC"}
+		}},
+	{"durations in days, hours and minutes", []string{"schedule:", "  distributor_notice: 1d12h", "  max_embargo: 90m", "  late_grace: 0m"},
+		func(r *policy.Rules) (any, any) {
+			s := r.Schedule
+			return []time.Duration{s.MinDistributorNotice, s.MaxEmbargo, s.LateGrace}, []time.Duration{36 * time.Hour, 90 * time.Minute, 0}
+		}},
+	{"follow-up can be turned off", []string{"followup: {enabled: false}"},
+		func(r *policy.Rules) (any, any) { return r.FollowUp.Enabled, false }},
+	{"enums and booleans", []string{"request_reviews: off", "merge_method: squash", "auto_merge: true", "distinct_approvers: false"},
+		func(r *policy.Rules) (any, any) {
+			return []any{r.RequestReviews, r.MergeMethod, r.AutoMerge, r.DistinctApprovers}, []any{"off", "squash", true, false}
+		}},
+	{"scope rule turned off", []string{"scope: {wide_audience: 0}"},
+		func(r *policy.Rules) (any, any) {
+			return r.Scope, policy.ScopeRules{MultipleSIGs: 2, WideAudience: 0, Embargo: 3}
+		}},
+	{"limits", []string{"limits: {title_chars: 120}"},
+		func(r *policy.Rules) (any, any) { return r.Limits.TitleChars, 120 }},
+}
+
+func TestOverlayValues(t *testing.T) {
+	for _, tc := range overlayCases {
 		t.Run(tc.name, func(t *testing.T) {
 			got, want := tc.check(parseCleanPolicy(t, tc.lines...))
 			if !reflect.DeepEqual(got, want) {

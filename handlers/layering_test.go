@@ -19,6 +19,7 @@ const module = "github.com/commsgate/commsgate/"
 var allowedImports = map[string][]string{
 	"policy":               {},
 	"config":               {"policy"},
+	"internal/schematest":  {}, // tests only: validates the schemas with a real draft-07 validator
 	"handlers/ghclient":    {},
 	"handlers/coalesce":    {},
 	"handlers/timers":      {},

@@ -6,11 +6,16 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 )
 
-// schemaDialect is the JSON Schema version the YAML language server and
-// most editors understand with if/then and unevaluatedProperties.
-const schemaDialect = "https://json-schema.org/draft/2020-12/schema"
+// SchemaDialect is the JSON Schema version of the schemas commsgate prints.
+// It is draft-07 because that is the newest draft yaml-language-server (the
+// YAML support of VS Code, Neovim and most editors) implements: it ignores
+// 2020-12 keywords such as unevaluatedProperties, so a 2020-12 schema would
+// silently accept unknown fields. The policy file's schema (package config)
+// uses the same dialect.
+const SchemaDialect = "http://json-schema.org/draft-07/schema#"
 
 // Patterns in the schema mirror the validator's checks; they are written in
 // the subset of regular expressions JSON Schema (ECMA-262) and Go share.
@@ -38,45 +43,54 @@ var fieldDescriptions = map[string]string{
 	"expedite_reason":          "Why waiting for the next publication window would harm people (required with expedite).",
 }
 
-// Schema returns a JSON Schema (draft 2020-12) for the front matter of the
+// Schema returns a JSON Schema (draft-07) for the front matter of the
 // rules' communications, so an editor checks fields while the author
-// writes. Each type is a branch: when `type` is X, X's fields are allowed
-// and its required ones required; any other field is rejected. The schema
-// cannot check everything ValidateDocument does (sections, placeholders),
-// but what it rejects, the validator rejects too.
+// writes. The common fields are properties of the whole object; each type
+// is a definition listing every field it allows (common ones included, so
+// additionalProperties can close it: draft-07 has no
+// unevaluatedProperties) and the fields it requires, chosen by an
+// if/then on `type`. The schema cannot check everything ValidateDocument
+// does (sections, placeholders, invisible characters), but what it
+// rejects, the validator rejects too.
 func Schema(rules *Rules) ([]byte, error) {
 	if rules == nil {
 		return nil, errors.New("schema: no rules")
 	}
 	properties := map[string]any{}
-	var required []string
+	var required, common []string
 	for _, r := range commonFieldRules(rules) {
 		s := fieldSchema(rules, r)
 		if d, ok := fieldDescriptions[r.Name]; ok {
 			s["description"] = d
 		}
 		properties[r.Name] = s
+		common = append(common, r.Name)
 		if r.Required {
 			required = append(required, r.Name)
 		}
 	}
 	var branches []any
+	definitions := map[string]any{}
 	for _, name := range slices.Sorted(maps.Keys(rules.Types)) {
-		branches = append(branches, typeBranch(rules, rules.Types[name]))
+		definitions[name] = typeDefinition(rules, rules.Types[name], common)
+		branches = append(branches, map[string]any{
+			"if":   map[string]any{"properties": map[string]any{"type": map[string]any{"const": name}}, "required": []string{"type"}},
+			"then": map[string]any{"$ref": "#/definitions/" + schemaPointerEscape(name)},
+		})
 	}
 	branches = append(branches, map[string]any{
 		"if":   map[string]any{"properties": map[string]any{"embargo": map[string]any{"const": true}}, "required": []string{"embargo"}},
 		"then": map[string]any{"required": []string{"embargo_until", "distributors_notified_at"}},
 	})
 	schema := map[string]any{
-		"$schema":               schemaDialect,
-		"title":                 "commsgate communication",
-		"description":           "Front matter of a communication reviewed and published by commsgate.",
-		"type":                  "object",
-		"properties":            properties,
-		"required":              required,
-		"allOf":                 branches,
-		"unevaluatedProperties": false,
+		"$schema":     SchemaDialect,
+		"title":       "commsgate communication",
+		"description": "Front matter of a communication reviewed and published by commsgate.",
+		"type":        "object",
+		"properties":  properties,
+		"required":    required,
+		"allOf":       branches,
+		"definitions": definitions,
 	}
 	out, err := json.MarshalIndent(schema, "", "  ")
 	if err != nil {
@@ -85,9 +99,15 @@ func Schema(rules *Rules) ([]byte, error) {
 	return append(out, '\n'), nil
 }
 
-// typeBranch is "if type is X then X's fields".
-func typeBranch(rules *Rules, t TypeSpec) map[string]any {
+// typeDefinition is the closed object of one type: the common fields (their
+// values are checked by the top-level properties), the type's own fields,
+// which it requires, and which it requires only while another field has
+// certain values.
+func typeDefinition(rules *Rules, t TypeSpec, common []string) map[string]any {
 	properties := map[string]any{}
+	for _, name := range common {
+		properties[name] = true
+	}
 	var required []string
 	var conditions []any
 	for _, r := range typeFieldRules(t) {
@@ -104,17 +124,23 @@ func typeBranch(rules *Rules, t TypeSpec) map[string]any {
 			})
 		}
 	}
-	then := map[string]any{"properties": properties}
+	def := map[string]any{
+		"description":          fmt.Sprintf("The fields of a %s communication; any other field is unknown.", t.Name),
+		"properties":           properties,
+		"additionalProperties": false,
+	}
 	if len(required) > 0 {
-		then["required"] = required
+		def["required"] = required
 	}
 	if len(conditions) > 0 {
-		then["allOf"] = conditions
+		def["allOf"] = conditions
 	}
-	return map[string]any{
-		"if":   map[string]any{"properties": map[string]any{"type": map[string]any{"const": t.Name}}, "required": []string{"type"}},
-		"then": then,
-	}
+	return def
+}
+
+// schemaPointerEscape escapes a name for a JSON Pointer in a $ref (RFC 6901).
+func schemaPointerEscape(name string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(name, "~", "~0"), "/", "~1")
 }
 
 // fieldSchema is the schema of one field's value.
@@ -123,7 +149,9 @@ func fieldSchema(rules *Rules, r fieldRule) map[string]any {
 	if !r.List {
 		return item
 	}
-	list := map[string]any{"type": "array", "items": item, "uniqueItems": true}
+	// No uniqueItems: the validator accepts a value listed twice, and the
+	// schema must never reject what check accepts.
+	list := map[string]any{"type": "array", "items": item}
 	if r.Required {
 		list["minItems"] = 1
 	}

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/commsgate/commsgate/config"
 	"github.com/commsgate/commsgate/policy"
 )
 
@@ -32,26 +33,68 @@ func loadAuthorPolicy(explicit, dir string) (*policy.Rules, string, error) {
 	return rules, root, nil
 }
 
+const schemaUsage = `usage: commsgate schema [--config FILE]
+       commsgate schema --policy
+
+Prints a JSON Schema (draft-07, what yaml-language-server understands) for
+editors.
+
+Without --policy: the front matter of this repository's communications,
+built from its policy (types, SIGs, channels, limits), e.g.
+    commsgate schema > .commsgate.schema.json
+yaml-language-server does not look inside .md files, so editors do not
+apply it to front matter on their own; "commsgate check" checks all it
+does and more (see the README's editor support).
+
+With --policy: the policy file .github/commsgate.yml itself. It is the same
+for every repository; write it next to the policy file, whose first line
+names it:
+    commsgate schema --policy > .github/commsgate.schema.json
+    # yaml-language-server: $schema=./commsgate.schema.json
+`
+
 // runSchema is `commsgate schema`: a JSON Schema of the front matter, per
-// type, for an editor's YAML language server.
+// type, or with --policy of the policy file, for an editor's YAML language
+// server.
 func runSchema(args []string, stdout, stderr io.Writer) int {
 	fset := flag.NewFlagSet("schema", flag.ContinueOnError)
 	fset.SetOutput(stderr)
+	fset.Usage = func() { fmt.Fprint(stderr, schemaUsage) }
 	configPath := fset.String("config", "", "policy file (default: the repository's .github/commsgate.yml, else built-in defaults)")
+	policySchema := fset.Bool("policy", false, "print the schema of the policy file instead of the front matter's")
 	if err := fset.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
 		return 2
 	}
-	rules, _, err := loadAuthorPolicy(*configPath, ".")
-	if err != nil {
-		fmt.Fprintf(stderr, "commsgate schema: %v\n", err)
-		return 1
+	if fset.NArg() > 0 {
+		fmt.Fprintf(stderr, "commsgate schema: unexpected argument %q; the schema goes to standard output, e.g. commsgate schema > .commsgate.schema.json\n", fset.Arg(0))
+		return 2
 	}
-	schema, err := policy.Schema(rules)
+	var schema []byte
+	var err error
+	if *policySchema {
+		if *configPath != "" {
+			fmt.Fprintln(stderr, "commsgate schema: --policy takes no --config: the policy file's schema is the same for every repository")
+			return 2
+		}
+		// The policy is not loaded: the schema helps most while the policy
+		// is broken.
+		schema, err = config.RepoPolicySchema()
+	} else {
+		var rules *policy.Rules
+		rules, _, err = loadAuthorPolicy(*configPath, ".")
+		if err == nil {
+			schema, err = policy.Schema(rules)
+		}
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "commsgate schema: %v\n", err)
 		return 1
 	}
 	if _, err := stdout.Write(schema); err != nil {
+		fmt.Fprintf(stderr, "commsgate schema: write: %v\n", err)
 		return 1
 	}
 	return 0

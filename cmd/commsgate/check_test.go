@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"flag"
 	"os"
 	"path/filepath"
@@ -118,6 +119,61 @@ func TestNewDraftIsFlaggedUntilFilledIn(t *testing.T) {
 	// A second draft with the same title must not overwrite the first.
 	if code := runNew([]string{"deprecation", "--title", "Legacy registry freeze"}, &stdout, &stderr); code != 1 {
 		t.Fatalf("overwriting an existing draft: exit %d, want 1", code)
+	}
+}
+
+// `schema` prints the front matter's schema, `schema --policy` the policy
+// file's; stray arguments and meaningless combinations are usage errors.
+func TestSchemaCommand(t *testing.T) {
+	t.Chdir("../../testdata/repo")
+	tests := []struct {
+		name     string
+		args     []string
+		code     int
+		contains string // in stdout when code is 0, else in stderr
+	}{
+		{"front matter", nil, 0, `"commsgate communication"`},
+		{"policy file", []string{"--policy"}, 0, `"commsgate repository policy"`},
+		{"help", []string{"--help"}, 0, "schema --policy > .github/commsgate.schema.json"},
+		{"stray argument", []string{"comms/"}, 2, `unexpected argument "comms/"`},
+		{"stray argument after --policy", []string{"--policy", "x"}, 2, `unexpected argument "x"`},
+		{"--policy with --config", []string{"--policy", "--config", ".github/commsgate.yml"}, 2, "same for every repository"},
+		{"unknown flag", []string{"--draft"}, 2, "-draft"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			code := runSchema(tc.args, &stdout, &stderr)
+			if code != tc.code {
+				t.Fatalf("exit %d, want %d; stderr:\n%s", code, tc.code, stderr.String())
+			}
+			out := stderr.String()
+			if code == 0 && tc.name != "help" {
+				out = stdout.String()
+				if !json.Valid(stdout.Bytes()) {
+					t.Errorf("not JSON:\n%.400s", out)
+				}
+			}
+			if !strings.Contains(out, tc.contains) {
+				t.Errorf("output lacks %q:\n%.600s", tc.contains, out)
+			}
+		})
+	}
+}
+
+// The policy schema the command prints is the one checked in next to the
+// example policy, which names it on its first line.
+func TestPolicySchemaMatchesTheExample(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	if code := runSchema([]string{"--policy"}, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	want, err := os.ReadFile("../../testdata/repo/.github/commsgate.schema.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(stdout.Bytes(), want) {
+		t.Error("testdata/repo/.github/commsgate.schema.json is stale; run go test ./config -run TestRepoPolicySchemaGolden -update")
 	}
 }
 

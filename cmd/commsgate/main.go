@@ -31,7 +31,7 @@ var commands = map[string]command{
 	"serve":  {"run the GitHub App: receive webhooks, gate approvals, publish", runServe},
 	"check":  {"lint communications and show each one's tier, stages and publish time", withoutContext(runCheck)},
 	"new":    {"write a new communication draft from its type's template", withoutContext(runNew)},
-	"schema": {"print a JSON Schema of the front matter for editors", withoutContext(runSchema)},
+	"schema": {"print a JSON Schema of the front matter (or with --policy, of the policy file) for editors", withoutContext(runSchema)},
 	// "demo": registered from demo.go.
 }
 
