@@ -117,6 +117,19 @@ func rootSchemaProperties() map[string]any {
 			"summary_chars": describe(intRange(1, 10000), "Longest summary. Default 300."),
 			"file_bytes":    describe(intRange(1, 1024*1024), "Largest communication file. Default 65536."),
 		}), "Document size limits."),
+		"expedite": describe(map[string]any{"oneOf": []any{
+			boolean(),
+			closed(map[string]any{
+				"enabled": describe(boolean(), "Whether notices may take the crisis path. Default true."),
+				"types": describe(map[string]any{"type": "array", "uniqueItems": true, "items": map[string]any{"type": "string", "pattern": policyNamePattern.String()}},
+					"The communication types that may declare expedite: true. Default [incident, security-advisory]."),
+				"stages": describe(map[string]any{"type": "array", "minItems": 1, "uniqueItems": true, "items": map[string]any{"type": "string", "pattern": policyNamePattern.String()}},
+					"The crisis ladder, asked all at once: sig or group names. Default [comms, steering]."),
+				"quorum": describe(map[string]any{"type": "object", "additionalProperties": intRange(1, 1000)},
+					"Members needed per crisis stage instead of the group's count or majority. Default {steering: 2}."),
+				"ratify_within": describe(ref("duration"), "How long after publication the normal ladder has to ratify. Default 72h."),
+			}),
+		}}, "The crisis path: expedite: false switches it off."),
 	}
 }
 

@@ -191,6 +191,7 @@ var keyProbes = []struct{ schemaPath, file string }{
 	{"#/properties/schedule", "schedule: {" + probeKey + ": 1}\n"},
 	{"#/properties/followup", "followup: {" + probeKey + ": 1}\n"},
 	{"#/properties/limits", "limits: {" + probeKey + ": 1}\n"},
+	{"#/properties/expedite/oneOf/1", "expedite: {" + probeKey + ": 1}\n"},
 	{"#/definitions/group", "groups: {comms: {" + probeKey + ": 1}}\n"},
 	{"#/definitions/type", "types: {announcement: {" + probeKey + ": 1}}\n"},
 	{"#/definitions/field", "types: {announcement: {fields: [{name: x, " + probeKey + ": 1}]}}\n"},

@@ -82,6 +82,25 @@ func Schema(rules *Rules) ([]byte, error) {
 		"if":   map[string]any{"properties": map[string]any{"embargo": map[string]any{"const": true}}, "required": []string{"embargo"}},
 		"then": map[string]any{"required": []string{"embargo_until", "distributors_notified_at"}},
 	})
+	// The crisis path: only the types the policy names, and never without
+	// a reason (a blank one is caught by check).
+	expedite := map[string]any{"properties": map[string]any{"expedite": map[string]any{"const": true}}, "required": []string{"expedite"}}
+	branches = append(branches, map[string]any{
+		"if":   expedite,
+		"then": map[string]any{"required": []string{"expedite_reason"}},
+	})
+	var calm []string
+	for _, name := range slices.Sorted(maps.Keys(rules.Types)) {
+		if !rules.Expedite.Allows(name) {
+			calm = append(calm, name)
+		}
+	}
+	if len(calm) > 0 {
+		branches = append(branches, map[string]any{
+			"if":   expedite,
+			"then": map[string]any{"not": map[string]any{"properties": map[string]any{"type": map[string]any{"enum": calm}}, "required": []string{"type"}}},
+		})
+	}
 	schema := map[string]any{
 		"$schema":     SchemaDialect,
 		"title":       "commsgate communication",
