@@ -8,6 +8,7 @@ import (
 	"github.com/google/go-github/v62/github"
 
 	"github.com/commsgate/commsgate/handlers/facts"
+	"github.com/commsgate/commsgate/handlers/publish"
 	"github.com/commsgate/commsgate/handlers/report"
 	"github.com/commsgate/commsgate/policy"
 )
@@ -37,10 +38,13 @@ func newCheckPoster(p *pass, head string) *checkPoster {
 // checkResult is a check run to write. An empty conclusion leaves the run
 // in progress, which blocks merging like a failure but reads as "waiting".
 type checkResult struct {
-	name        string
-	conclusion  string
-	title       string
-	summary     string
+	name       string
+	conclusion string
+	title      string
+	summary    string
+	// text is the output's text below the summary: the approval check's
+	// previews of what will be published.
+	text        string
 	annotations []*github.CheckRunAnnotation
 }
 
@@ -138,15 +142,19 @@ func sameOutcome(run *github.CheckRun, r checkResult) bool {
 	}
 	return run.GetStatus() == status && run.GetConclusion() == conclusion &&
 		run.GetOutput().GetTitle() == r.title && run.GetOutput().GetSummary() == r.summary &&
-		run.GetOutput().GetAnnotationsCount() == len(r.annotations)
+		run.GetOutput().GetText() == r.text && run.GetOutput().GetAnnotationsCount() == len(r.annotations)
 }
 
 func output(r checkResult, annotations []*github.CheckRunAnnotation) *github.CheckRunOutput {
-	return &github.CheckRunOutput{
+	out := &github.CheckRunOutput{
 		Title:       github.String(r.title),
 		Summary:     github.String(r.summary),
 		Annotations: annotations,
 	}
+	if r.text != "" {
+		out.Text = github.String(r.text)
+	}
+	return out
 }
 
 // setStatus leaves a run in progress when there is no conclusion yet.
@@ -171,13 +179,29 @@ func (p *checkPoster) template(ctx context.Context, findings []policy.Finding) e
 	})
 }
 
-func (p *checkPoster) approval(ctx context.Context, d policy.Decision, requests reviewRequestOutcome, ignored []policy.IgnoredCommand) error {
+func (p *checkPoster) approval(ctx context.Context, d policy.Decision, requests reviewRequestOutcome, ignored []policy.IgnoredCommand, docs []*policy.Document) error {
 	title, summary := report.ApprovalCheck(d)
 	summary += report.ReviewRequests(requests.requested, requests.failed) + report.IgnoredCommands(ignored)
 	p.approved = checkResult{
 		name: report.CheckApproval, conclusion: approvalConclusion(d.State), title: title, summary: summary,
+		text: report.ApprovalPreviews(p.previews(d, docs)),
 	}
 	return p.post(ctx, p.approved)
+}
+
+// previews renders each communication's announcement issue as it would
+// be posted if the pull request merged now with decision d.
+func (p *checkPoster) previews(d policy.Decision, docs []*policy.Document) []report.Preview {
+	out := make([]report.Preview, 0, len(docs))
+	for _, doc := range docs {
+		if doc == nil {
+			continue
+		}
+		n := publish.PreviewNotice(doc, p.p.t.Owner+"/"+p.p.t.Repo, p.p.t.Number, p.head, d)
+		title, body := publish.RenderIssue(n)
+		out = append(out, report.Preview{Path: doc.Path, Title: title, Body: body})
+	}
+	return out
 }
 
 // amendApproval writes the approval result of this pass again with more
