@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/google/go-github/v62/github"
+	"github.com/rs/zerolog"
 
 	"github.com/commsgate/commsgate/handlers/facts"
 	"github.com/commsgate/commsgate/handlers/publish"
@@ -181,12 +182,24 @@ func (p *checkPoster) template(ctx context.Context, findings []policy.Finding) e
 
 func (p *checkPoster) approval(ctx context.Context, d policy.Decision, requests reviewRequestOutcome, ignored []policy.IgnoredCommand, docs []*policy.Document) error {
 	title, summary := report.ApprovalCheck(d)
-	summary += report.ReviewRequests(requests.requested, requests.failed) + report.IgnoredCommands(ignored)
+	summary += report.ReviewRequests(requests.requested, requests.failed) + report.IgnoredCommands(ignored) + p.protection(ctx)
 	p.approved = checkResult{
 		name: report.CheckApproval, conclusion: approvalConclusion(d.State), title: title, summary: summary,
 		text: report.ApprovalPreviews(p.previews(d, docs)),
 	}
 	return p.post(ctx, p.approved)
+}
+
+// protection warns when the default branch does not require commsgate's
+// checks from this app. It never fails the evaluation: the setting is
+// advice to maintainers, and the checks stand on their own.
+func (p *checkPoster) protection(ctx context.Context) string {
+	b, err := p.p.reader.BranchProtection(ctx, p.p.t)
+	if err != nil {
+		zerolog.Ctx(ctx).Warn().Err(err).Str("branch", p.p.t.DefaultBranch).Msg("could not read the branch protection")
+		return report.ProtectionUnread(p.p.t.DefaultBranch, err)
+	}
+	return report.BranchProtection(b)
 }
 
 // previews renders each communication's announcement issue as it would
