@@ -29,6 +29,9 @@ type parseState struct {
 	// (fenced, indented or inline), in order; shell variables and <args>
 	// there are not placeholders.
 	codeRanges []byteRange
+	// renderRisks are the places channels would not render as written
+	// (comments, raw HTML, link text naming another host).
+	renderRisks []renderRisk
 }
 
 type byteRange struct{ start, end int }

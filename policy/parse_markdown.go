@@ -36,6 +36,7 @@ func (p *docParser) parseBody(body []byte, firstLine int) {
 		return
 	}
 	p.doc.parsed.codeRanges = codeRanges(root)
+	p.doc.parsed.renderRisks = renderRisks(root, body)
 
 	// Only top-level headings make sections: a heading quoted in a
 	// blockquote or list belongs to the text around it. A level-1 heading

@@ -48,4 +48,8 @@ const (
 	RuleSummaryTooLong   = "summary-too-long"
 	RuleFileTooLarge     = "file-too-large"
 	RuleMarkdownTooDeep  = "markdown-too-deep"
+	// Rendering: what a channel would drop or hide.
+	RuleHTMLComment   = "html-comment"
+	RuleRawHTML       = "raw-html"
+	RuleDeceptiveLink = "deceptive-link"
 )

@@ -167,6 +167,7 @@ func TestSchemaAcceptsTheExamples(t *testing.T) {
 // reject, each with the reason. `commsgate check` catches every one of
 // them (TestInvalidExamples proves its findings); the README says so.
 var schemaBlindSpots = map[string]string{
+	"deceptive-link.md":              "links are in the markdown body, which no schema sees",
 	"duplicate-key.md":               "a duplicate key is a YAML error, reported by the editor's YAML parser before any schema applies; JSON Schema sees only the last value",
 	"empty-section.md":               "sections are in the markdown body, which no schema sees",
 	"file-too-large.md":              "the size of the whole file, body included",
@@ -175,6 +176,7 @@ var schemaBlindSpots = map[string]string{
 	"invisible-character.md":         "invisible characters are valid in a JSON string; check's Unicode rules name them and their code points",
 	"missing-section.md":             "sections are in the markdown body, which no schema sees",
 	"placeholder.md":                 "placeholders are words inside valid strings, and most sit in the body",
+	"raw-html.md":                    "raw HTML is in the markdown body, which no schema sees",
 	"yaml-syntax-unquoted-handle.md": "a YAML syntax error, reported by the editor's YAML parser before any schema applies",
 	"yaml-syntax.md":                 "a YAML syntax error, reported by the editor's YAML parser before any schema applies",
 }

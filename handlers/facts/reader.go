@@ -34,4 +34,7 @@ type Reader interface {
 	CheckRuns(ctx context.Context, t Target, sha, name string, latestOnly bool) ([]*github.CheckRun, error)
 	// FileAt reads a file at a commit.
 	FileAt(ctx context.Context, t Target, path, ref string) ([]byte, error)
+	// BranchProtection reads which checks t's default branch requires,
+	// and from which app (cached per repository).
+	BranchProtection(ctx context.Context, t Target) (policy.BranchProtection, error)
 }

@@ -3,6 +3,8 @@ package facts
 import (
 	"sync"
 	"time"
+
+	"github.com/commsgate/commsgate/policy"
 )
 
 // ttlCache keeps lookups that GitHub's ETags cannot make free (team
@@ -80,6 +82,8 @@ type Cache struct {
 	absent *ttlCache[string]
 	// parsed maps a policy file's blob SHA to its parsed rules.
 	parsed *ttlCache[Policy]
+	// protection maps "owner/repo@branch" to the branch's required checks.
+	protection *ttlCache[policy.BranchProtection]
 }
 
 // NewCache keeps team and permission answers for teamTTL (5 minutes when
@@ -96,6 +100,8 @@ func NewCache(teamTTL time.Duration, now func() time.Time) *Cache {
 		perms:  newTTLCache[string](teamTTL, 16384, now),
 		absent: newTTLCache[string](24*time.Hour, 16384, now),
 		parsed: newTTLCache[Policy](24*time.Hour, 256, now),
+
+		protection: newTTLCache[policy.BranchProtection](protectionTTL, 4096, now),
 	}
 }
 

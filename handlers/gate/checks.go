@@ -6,8 +6,10 @@ import (
 	"sync"
 
 	"github.com/google/go-github/v62/github"
+	"github.com/rs/zerolog"
 
 	"github.com/commsgate/commsgate/handlers/facts"
+	"github.com/commsgate/commsgate/handlers/publish"
 	"github.com/commsgate/commsgate/handlers/report"
 	"github.com/commsgate/commsgate/policy"
 )
@@ -37,10 +39,13 @@ func newCheckPoster(p *pass, head string) *checkPoster {
 // checkResult is a check run to write. An empty conclusion leaves the run
 // in progress, which blocks merging like a failure but reads as "waiting".
 type checkResult struct {
-	name        string
-	conclusion  string
-	title       string
-	summary     string
+	name       string
+	conclusion string
+	title      string
+	summary    string
+	// text is the output's text below the summary: the approval check's
+	// previews of what will be published.
+	text        string
 	annotations []*github.CheckRunAnnotation
 }
 
@@ -138,15 +143,19 @@ func sameOutcome(run *github.CheckRun, r checkResult) bool {
 	}
 	return run.GetStatus() == status && run.GetConclusion() == conclusion &&
 		run.GetOutput().GetTitle() == r.title && run.GetOutput().GetSummary() == r.summary &&
-		run.GetOutput().GetAnnotationsCount() == len(r.annotations)
+		run.GetOutput().GetText() == r.text && run.GetOutput().GetAnnotationsCount() == len(r.annotations)
 }
 
 func output(r checkResult, annotations []*github.CheckRunAnnotation) *github.CheckRunOutput {
-	return &github.CheckRunOutput{
+	out := &github.CheckRunOutput{
 		Title:       github.String(r.title),
 		Summary:     github.String(r.summary),
 		Annotations: annotations,
 	}
+	if r.text != "" {
+		out.Text = github.String(r.text)
+	}
+	return out
 }
 
 // setStatus leaves a run in progress when there is no conclusion yet.
@@ -171,13 +180,41 @@ func (p *checkPoster) template(ctx context.Context, findings []policy.Finding) e
 	})
 }
 
-func (p *checkPoster) approval(ctx context.Context, d policy.Decision, requests reviewRequestOutcome, ignored []policy.IgnoredCommand) error {
+func (p *checkPoster) approval(ctx context.Context, d policy.Decision, requests reviewRequestOutcome, ignored []policy.IgnoredCommand, docs []*policy.Document) error {
 	title, summary := report.ApprovalCheck(d)
-	summary += report.ReviewRequests(requests.requested, requests.failed) + report.IgnoredCommands(ignored)
+	summary += report.ReviewRequests(requests.requested, requests.failed) + report.IgnoredCommands(ignored) + p.protection(ctx)
 	p.approved = checkResult{
 		name: report.CheckApproval, conclusion: approvalConclusion(d.State), title: title, summary: summary,
+		text: report.ApprovalPreviews(p.previews(d, docs)),
 	}
 	return p.post(ctx, p.approved)
+}
+
+// protection warns when the default branch does not require commsgate's
+// checks from this app. It never fails the evaluation: the setting is
+// advice to maintainers, and the checks stand on their own.
+func (p *checkPoster) protection(ctx context.Context) string {
+	b, err := p.p.reader.BranchProtection(ctx, p.p.t)
+	if err != nil {
+		zerolog.Ctx(ctx).Warn().Err(err).Str("branch", p.p.t.DefaultBranch).Msg("could not read the branch protection")
+		return report.ProtectionUnread(p.p.t.DefaultBranch, err)
+	}
+	return report.BranchProtection(b)
+}
+
+// previews renders each communication's announcement issue as it would
+// be posted if the pull request merged now with decision d.
+func (p *checkPoster) previews(d policy.Decision, docs []*policy.Document) []report.Preview {
+	out := make([]report.Preview, 0, len(docs))
+	for _, doc := range docs {
+		if doc == nil {
+			continue
+		}
+		n := publish.PreviewNotice(doc, p.p.t.Owner+"/"+p.p.t.Repo, p.p.t.Number, p.head, d)
+		title, body := publish.RenderIssue(n)
+		out = append(out, report.Preview{Path: doc.Path, Title: title, Body: body})
+	}
+	return out
 }
 
 // amendApproval writes the approval result of this pass again with more

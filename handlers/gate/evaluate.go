@@ -204,7 +204,7 @@ func (g *Gate) apply(ctx context.Context, p *pass, checks *checkPoster, plan Pla
 			return err
 		}
 	}
-	if err := checks.approval(ctx, plan.Decision, requests, plan.Ignored); err != nil {
+	if err := checks.approval(ctx, plan.Decision, requests, plan.Ignored, ev.Facts.Documents); err != nil {
 		return err
 	}
 	if !plan.ConfirmGreen {

@@ -96,7 +96,7 @@ func (s *Server) renderRepoShort(r *repo) wRepoShort {
 
 // appPermissions are what commsgate's manifest asks for.
 var appPermissions = map[string]string{
-	"checks": "write", "contents": "write", "issues": "write", "members": "read",
+	"administration": "read", "checks": "write", "contents": "write", "issues": "write", "members": "read",
 	"metadata": "read", "pull_requests": "write",
 }
 

@@ -16,6 +16,7 @@ func (s *Server) routeRepos(mux *http.ServeMux) {
 	mux.HandleFunc("GET /repos/{owner}/{repo}/commits/{ref}", s.getCommit)
 	mux.HandleFunc("GET /repos/{owner}/{repo}/compare/{basehead...}", s.compare)
 	mux.HandleFunc("GET /repos/{owner}/{repo}/branches/{branch...}", s.getBranch)
+	mux.HandleFunc("GET /repos/{owner}/{repo}/rules/branches/{branch...}", s.getRulesForBranch)
 	mux.HandleFunc("GET /repos/{owner}/{repo}/collaborators/{user}/permission", s.getPermission)
 }
 
@@ -236,6 +237,10 @@ func (s *Server) getBranch(w http.ResponseWriter, r *http.Request) {
 	defer s.mu.Unlock()
 	rp, ok := s.repoFrom(w, r)
 	if !ok {
+		return
+	}
+	if branch, ok := protectionPath(r.PathValue("branch")); ok {
+		s.getRequiredStatusChecks(w, rp, branch)
 		return
 	}
 	sha, ok := rp.Branches[r.PathValue("branch")]

@@ -162,10 +162,14 @@ type repo struct {
 	Comments      map[int64]*comment
 	// Collaborators maps lower-case login to an explicit permission.
 	Collaborators map[string]string
-	// RequiredChecks maps a protected branch to the check names that must
-	// pass before a pull request merges into it.
-	RequiredChecks map[string][]string
-	nextNumber     int
+	// RequiredChecks maps a protected branch to the checks that must
+	// pass before a pull request merges into it; Rulesets adds the checks
+	// of rulesets by branch.
+	RequiredChecks map[string][]RequiredCheck
+	Rulesets       map[string][]branchRuleset
+	// NoAdministration hides the classic branch protection from apps.
+	NoAdministration bool
+	nextNumber       int
 }
 
 func (r *repo) fullName() string { return r.Owner.Login + "/" + r.Name }

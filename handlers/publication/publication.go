@@ -400,11 +400,7 @@ func (p *publication) mergedAt() time.Time {
 
 // audit records which stage was approved by whom, at which commit.
 func (p *publication) audit() publish.Audit {
-	a := publish.Audit{PR: p.pr.GetNumber(), Commit: p.pr.GetHead().GetSHA(), Tier: p.decision.Tier.Tier}
-	for _, s := range p.decision.Stages {
-		a.Stages = append(a.Stages, publish.AuditStage{Name: s.Name, Approvers: s.Approvers})
-	}
-	return a
+	return publish.AuditOf(p.pr.GetNumber(), p.pr.GetHead().GetSHA(), p.decision)
 }
 
 // save writes the ledger back to the check run. Called after every

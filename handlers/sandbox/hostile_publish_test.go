@@ -9,15 +9,18 @@ import (
 	"github.com/commsgate/commsgate/handlers/sandbox"
 )
 
-// hostileBody replaces the standard notice's summary paragraph with text
-// aimed at the published email, Slack message and announcement issue.
 // hostileBody replaces the standard notice's summary paragraph with markup
 // the template check lets through, aimed at the published email, Slack
-// message and announcement issue.
-const hostileBody = `SIG Node's meeting moves. <img src=x onerror="alert('img')"> Read [the details](javascript:alert('link')).
+// message and announcement issue. Raw HTML is not among it: the template
+// check refuses that (TestRawHTMLIsRefusedBeforePublication).
+const hostileBody = `SIG Node's meeting moves. Read [the details](javascript:alert('link')).
 <!channel> <!here|here> please look at <https://evil.example/login|https://kubernetes.io/docs>.
-<a href="https://evil.example/phish">kubernetes.io</a> and <b onmouseover="alert('b')">bold</b>.
 Click ![tracker](https://evil.example/pixel.png) and [data](data:text/html;base64,PHNjcmlwdD4=).`
+
+// hostileHTML is raw HTML aimed at the channels: event handlers and a
+// link whose text names another site.
+const hostileHTML = `SIG Node's meeting moves. <img src=x onerror="alert('img')">
+<a href="https://evil.example/phish">kubernetes.io</a> and <b onmouseover="alert('b')">bold</b>.`
 
 const standardSummary = "SIG Node's weekly meeting moves from Tuesdays to Thursdays at 16:00 UTC,\nstarting the first week of March."
 
@@ -108,6 +111,22 @@ func TestScriptTagIsRefusedBeforePublication(t *testing.T) {
 	}
 	tmpl := check(t, sb, merged.HeadSHA, templateCheck)
 	for _, want := range []string{"`<script>`", "<iframe"} {
+		if !strings.Contains(tmpl.Summary, want) {
+			t.Errorf("the template check should name %s at its line:\n%s", want, tmpl.Summary)
+		}
+	}
+}
+
+// TestRawHTMLIsRefusedBeforePublication: raw HTML, which mail and Slack
+// drop and GitHub shows only in part, is a template error at its line,
+// and a notice merged by hand regardless reaches no channel.
+func TestRawHTMLIsRefusedBeforePublication(t *testing.T) {
+	sb, merged := publishHostile(t, "SIG Node meeting moves", hostileHTML)
+	if got := counts(sb); got != (publishedCounts{}) {
+		t.Errorf("a notice with raw HTML reached readers: %+v", got)
+	}
+	tmpl := check(t, sb, merged.HeadSHA, templateCheck)
+	for _, want := range []string{"`<img src=x onerror=\"alert('img')\">` is raw HTML", "`<a href=\"https://evil.example/phish\">` is raw HTML"} {
 		if !strings.Contains(tmpl.Summary, want) {
 			t.Errorf("the template check should name %s at its line:\n%s", want, tmpl.Summary)
 		}

@@ -53,6 +53,10 @@ type Reader struct {
 	// Files answers FileAt by "path@ref".
 	Files map[string][]byte
 
+	// Protection and ProtectionErr answer BranchProtection.
+	Protection    policy.BranchProtection
+	ProtectionErr error
+
 	mu    sync.Mutex
 	calls []string
 }
@@ -132,4 +136,9 @@ func (r *Reader) FileAt(ctx context.Context, t facts.Target, path, ref string) (
 		return nil, fmt.Errorf("read %s@%s: %w", path, ref, ErrNoFile)
 	}
 	return content, nil
+}
+
+func (r *Reader) BranchProtection(ctx context.Context, t facts.Target) (policy.BranchProtection, error) {
+	r.record("BranchProtection")
+	return r.Protection, r.ProtectionErr
 }

@@ -1,0 +1,213 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/commsgate/commsgate/handlers/publish"
+	"github.com/commsgate/commsgate/policy"
+)
+
+func init() {
+	registerCommand("preview", "print exactly what one channel would send for a communication", withoutContext(runPreview))
+}
+
+const previewUsage = `usage: commsgate preview FILE --channel NAME [--config FILE] [--part text|html]
+
+Prints what the channel would send for the communication FILE, rendered
+by the same code that publishes it:
+
+  github-issue   the issue body (markdown); the title goes to stderr
+  email          the subject, the text part and the HTML part
+                 (--part text or --part html prints that part alone)
+  slack          the chat.postMessage JSON
+  webhook        the JSON event
+
+NAME is a publish target of the policy (e.g. announce, dev-list), or a kind:
+issue (github-issue), email, slack, webhook. The policy is --config, else
+the .github/commsgate.yml of the repository that holds FILE, else the
+built-in defaults, as for commsgate check. Approvers, the pull request and
+the merge commit are filled in at publication; here the approval record
+lists the stages the communication needs.
+
+Exit status: 0 printed, 1 the communication has template errors (printed
+anyway; it would not be published until they are fixed), 2 usage.
+`
+
+// channelKinds are the names a kind goes by on the command line.
+var channelKinds = map[string]policy.TargetKind{
+	"issue":        policy.TargetGitHubIssue,
+	"github-issue": policy.TargetGitHubIssue,
+	"email":        policy.TargetEmail,
+	"slack":        policy.TargetSlack,
+	"webhook":      policy.TargetWebhook,
+}
+
+// runPreview is `commsgate preview`.
+func runPreview(args []string, stdout, stderr io.Writer) int {
+	fset := flag.NewFlagSet("preview", flag.ContinueOnError)
+	fset.SetOutput(stderr)
+	fset.Usage = func() { fmt.Fprint(stderr, previewUsage) }
+	channel := fset.String("channel", "", "publish target name or kind: issue, email, slack, webhook")
+	configPath := fset.String("config", "", "policy file (default: the repository's .github/commsgate.yml)")
+	part := fset.String("part", "", "email only: print the text or the html part alone")
+	for _, a := range args {
+		if a == "-h" || a == "-help" || a == "--help" {
+			fmt.Fprint(stdout, previewUsage)
+			return 0
+		}
+	}
+	paths, err := parseInterspersed(fset, args)
+	if err != nil {
+		return 2
+	}
+	switch {
+	case len(paths) != 1:
+		fmt.Fprintf(stderr, "commsgate preview: give exactly one FILE, not %d (%s)\n\n%s", len(paths), strings.Join(paths, " "), previewUsage)
+		return 2
+	case *channel == "":
+		fmt.Fprint(stderr, "commsgate preview: --channel is required\n\n"+previewUsage)
+		return 2
+	case *part != "" && *part != "text" && *part != "html":
+		fmt.Fprintf(stderr, "commsgate preview: --part must be text or html, not %q\n", *part)
+		return 2
+	}
+	file := paths[0]
+
+	rules, policyFindings, root, err := loadCheckPolicy(*configPath, file)
+	if err != nil {
+		fmt.Fprintf(stderr, "commsgate preview: %v\n", err)
+		return 2
+	}
+	if rules == nil {
+		for _, f := range policyFindings {
+			fmt.Fprintln(stderr, f.String())
+		}
+		fmt.Fprintln(stderr, "commsgate preview: the policy file does not load; fix it first (commsgate check shows the same)")
+		return 1
+	}
+	kind, err := resolveChannel(*channel, rules)
+	if err != nil {
+		fmt.Fprintf(stderr, "commsgate preview: %v\n", err)
+		return 2
+	}
+	if *part != "" && kind != policy.TargetEmail {
+		fmt.Fprintf(stderr, "commsgate preview: --part only applies to email, not %s\n", kind)
+		return 2
+	}
+	content, err := os.ReadFile(file)
+	if err != nil {
+		fmt.Fprintf(stderr, "commsgate preview: %v\n", err)
+		return 2
+	}
+	path := repoPath(file, root)
+	check := policy.CheckDocument(path, content, rules, time.Now())
+	n := publish.PreviewNotice(check.Document, "", 0, "", stagesNeeded(check.Document, rules))
+
+	switch kind {
+	case policy.TargetGitHubIssue:
+		title, body := publish.RenderIssue(n)
+		fmt.Fprintf(stderr, "title: %s\n", title)
+		io.WriteString(stdout, body)
+	case policy.TargetEmail:
+		subject, text, html := publish.RenderEmail(n)
+		switch *part {
+		case "text":
+			io.WriteString(stdout, text)
+		case "html":
+			io.WriteString(stdout, html)
+		default:
+			fmt.Fprintf(stdout, "Subject: %s\n\n--- text/plain ---\n%s\n--- text/html ---\n%s", subject, text, html)
+		}
+	case policy.TargetSlack:
+		stdout.Write(append(publish.RenderSlack(n), '\n'))
+	case policy.TargetWebhook:
+		stdout.Write(append(publish.RenderWebhook(n), '\n'))
+	}
+	if errors := countErrors(check.Findings); errors > 0 {
+		fmt.Fprintf(stderr, "commsgate preview: %s has %d template errors and would not be published; commsgate check %s lists them\n", path, errors, file)
+		return 1
+	}
+	return 0
+}
+
+// parseInterspersed parses flags wherever they stand among the arguments,
+// so "preview FILE --channel slack" works as well as the other order.
+func parseInterspersed(fset *flag.FlagSet, args []string) ([]string, error) {
+	var rest []string
+	for {
+		if err := fset.Parse(args); err != nil {
+			return nil, err
+		}
+		args = fset.Args()
+		if len(args) == 0 {
+			return rest, nil
+		}
+		if args[0] == "--" {
+			return append(rest, args[1:]...), nil
+		}
+		rest = append(rest, args[0])
+		args = args[1:]
+	}
+}
+
+// resolveChannel maps a target name of the policy, or a kind, to the kind
+// whose renderer runs.
+func resolveChannel(name string, rules *policy.Rules) (policy.TargetKind, error) {
+	if t, ok := rules.Targets[name]; ok {
+		return t.Kind, nil
+	}
+	if k, ok := channelKinds[name]; ok {
+		return k, nil
+	}
+	names := make([]string, 0, len(rules.Targets))
+	for n := range rules.Targets {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	known := "the policy has no publish targets"
+	if len(names) > 0 {
+		known = "the policy's targets are " + strings.Join(names, ", ")
+	}
+	return "", fmt.Errorf("--channel %q is neither a publish target nor a kind (issue, email, slack, webhook); %s", name, known)
+}
+
+// repoPath is the file's path in its repository, as publication names it.
+func repoPath(file, root string) string {
+	if root != "" {
+		if abs, err := filepath.Abs(file); err == nil {
+			if rel, err := filepath.Rel(root, abs); err == nil && !strings.HasPrefix(rel, "..") {
+				return filepath.ToSlash(rel)
+			}
+		}
+	}
+	return filepath.ToSlash(file)
+}
+
+// stagesNeeded is a decision naming the tier and stages the document
+// needs, without approvers: what the approval record shows before review.
+func stagesNeeded(doc *policy.Document, rules *policy.Rules) policy.Decision {
+	docs := []*policy.Document{doc}
+	tier := policy.ComputeTier(docs, rules, false)
+	d := policy.Decision{Tier: tier}
+	for _, s := range policy.ResolveStages(tier.Tier, docs, rules, "", nil) {
+		d.Stages = append(d.Stages, policy.StageResult{Name: s.Name})
+	}
+	return d
+}
+
+func countErrors(findings []policy.Finding) int {
+	n := 0
+	for _, f := range findings {
+		if f.Severity == policy.SeverityError {
+			n++
+		}
+	}
+	return n
+}
