@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/google/go-github/v62/github"
@@ -45,7 +46,10 @@ func (h *commentHandler) Handle(ctx context.Context, eventType, deliveryID strin
 	if event.Issue == nil {
 		return ignoreIncomplete(ctx, action, "issue")
 	}
-	if !event.Issue.IsPullRequest() || event.Issue.GetState() != "open" {
+	if !event.Issue.IsPullRequest() {
+		return h.ratify(ctx, event, cmds)
+	}
+	if event.Issue.GetState() != "open" {
 		return nil
 	}
 	// The comment's author, not the event's sender: a maintainer deleting
@@ -88,4 +92,20 @@ type commentPeek struct {
 			From string `json:"from"`
 		} `json:"body"`
 	} `json:"changes"`
+}
+
+// ratify re-judges an expedited notice's ratification when its follow-up
+// issue gets, loses or changes a /ratify. Other issues and commands are
+// conversation.
+func (h *commentHandler) ratify(ctx context.Context, event github.IssueCommentEvent, cmds []policy.Command) error {
+	was := policy.ParseCommands(event.GetChanges().GetBody().GetFrom())
+	isRatify := func(c policy.Command) bool { return c.Name == policy.CommandRatify }
+	if !slices.ContainsFunc(cmds, isRatify) && !slices.ContainsFunc(was, isRatify) {
+		return nil
+	}
+	if h.app.self.IsOwnOrBot(event.GetComment().GetUser()) {
+		return nil
+	}
+	installationID := githubapp.GetInstallationIDFromEvent(&event)
+	return h.app.publisher.Ratify(ctx, facts.TargetOf(installationID, event.GetRepo(), event.GetIssue().GetNumber()))
 }

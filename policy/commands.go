@@ -14,6 +14,9 @@ const (
 	CommandHold    CommandName = "hold"
 	CommandUnhold  CommandName = "unhold"
 	CommandRecheck CommandName = "recheck"
+	// CommandRatify, on the follow-up issue of an expedited notice,
+	// approves it after the fact for the normal ladder.
+	CommandRatify CommandName = "ratify"
 )
 
 // Command is one command found in a comment body.
@@ -51,6 +54,8 @@ func ParseCommands(body string) []Command {
 			}
 		case "/unhold":
 			cmds = append(cmds, Command{Name: CommandUnhold})
+		case "/ratify":
+			cmds = append(cmds, Command{Name: CommandRatify})
 		case "/commsgate":
 			if strings.EqualFold(rest, "recheck") {
 				cmds = append(cmds, Command{Name: CommandRecheck})

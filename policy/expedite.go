@@ -125,3 +125,24 @@ func expediteResult(docs []*Document, rules *Rules, tier int) *ExpediteResult {
 	}
 	return res
 }
+
+// NextUpdateAt is when an ongoing incident promised its next update; zero
+// for anything else (a resolved incident promises none).
+func NextUpdateAt(doc *Document) time.Time {
+	if doc == nil || doc.Type != "incident" {
+		return time.Time{}
+	}
+	status, ok := doc.FieldByKey("status")
+	if !ok || strings.TrimSpace(status.Scalar) != "ongoing" {
+		return time.Time{}
+	}
+	f, ok := doc.FieldByKey("next_update_at")
+	if !ok {
+		return time.Time{}
+	}
+	t, problem := parseInstant(f.Scalar)
+	if problem != instantOK {
+		return time.Time{}
+	}
+	return t
+}

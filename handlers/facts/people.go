@@ -314,3 +314,8 @@ func (m *People) MayHold(ctx context.Context, rules *policy.Rules, user string) 
 	}
 	return m.CanWrite(ctx, user)
 }
+
+// Teams answers the members of several teams, in parallel.
+func (m *People) Teams(ctx context.Context, teams []string) (map[string][]string, error) {
+	return m.loadTeams(ctx, teams)
+}

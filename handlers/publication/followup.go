@@ -34,6 +34,13 @@ type record struct {
 	// nothing twice.
 	PR      int   `json:"pr,omitempty"`
 	Updates []int `json:"updates,omitempty"`
+	// Ratify is set while an expedited publication awaits, or has had,
+	// the normal ladder's ratification.
+	Ratify *ratifyRecord `json:"ratify,omitempty"`
+	// NextUpdateAt is an ongoing incident's promised next update; one
+	// reminder is posted when it passes without an update.
+	NextUpdateAt   time.Time `json:"next_update_at,omitempty"`
+	UpdateReminded bool      `json:"update_reminded,omitempty"`
 }
 
 func communicationID(t facts.Target, path string) string {
@@ -215,6 +222,16 @@ func (pub *Publisher) followUp(ctx context.Context, p *publication, path string,
 			existing.Receipts[k] = v
 		}
 		existing.Updates = append(existing.Updates, number)
+		existing.NextUpdateAt, existing.UpdateReminded = policy.NextUpdateAt(doc), false
+		if p.decision.Expedite != nil {
+			// The text now out needs ratifying; an earlier expedited text
+			// still unratified keeps its (earlier) due date.
+			next := newRatifyRecord(p)
+			if prev := existing.Ratify; prev != nil && !prev.Ratified {
+				next.PublishedAt, next.Reminded = prev.PublishedAt, prev.Reminded
+			}
+			existing.Ratify = next
+		}
 		body, err := withRecord(issue.GetBody(), existing)
 		if err != nil {
 			return 0, err
@@ -226,10 +243,14 @@ func (pub *Publisher) followUp(ctx context.Context, p *publication, path string,
 		if _, _, err := p.gh.Issues.CreateComment(ctx, p.t.Owner, p.t.Repo, issue.GetNumber(), &github.IssueComment{Body: github.String(comment)}); err != nil {
 			return 0, fmt.Errorf("comment on follow-up #%d: %w", issue.GetNumber(), err)
 		}
-		return issue.GetNumber(), nil
+		issue.Body = &body
+		return issue.GetNumber(), pub.startAfterCare(ctx, p, issue, existing)
 	}
 	due := p.now.Add(p.rules.FollowUp.After)
-	rec := &record{Communication: id, Path: path, Due: due, Receipts: delivered, PR: p.pr.GetNumber()}
+	rec := &record{Communication: id, Path: path, Due: due, Receipts: delivered, PR: p.pr.GetNumber(), NextUpdateAt: policy.NextUpdateAt(doc)}
+	if p.decision.Expedite != nil {
+		rec.Ratify = newRatifyRecord(p)
+	}
 	body, err := withRecord(report.FollowUpBody(doc, p.pr.GetNumber(), due, reportReceipts(delivered)), rec)
 	if err != nil {
 		return 0, err
@@ -254,7 +275,23 @@ func (pub *Publisher) followUp(ctx context.Context, p *publication, path string,
 		return 0, fmt.Errorf("open follow-up issue for %s: %w", path, err)
 	}
 	zerolog.Ctx(ctx).Info().Int("issue", created.GetNumber()).Str("path", path).Msg("opened follow-up issue")
-	return created.GetNumber(), nil
+	return created.GetNumber(), pub.startAfterCare(ctx, p, created, rec)
+}
+
+// startAfterCare sets what a follow-up watches after publication: the
+// ratification of an expedited notice (shown at once, reminded when due)
+// and an ongoing incident's next update.
+func (pub *Publisher) startAfterCare(ctx context.Context, p *publication, issue *github.Issue, rec *record) error {
+	ft := p.t
+	ft.Number = issue.GetNumber()
+	if !rec.NextUpdateAt.IsZero() {
+		pub.remindAt(ctx, ft, rec.NextUpdateAt)
+	}
+	if rec.Ratify == nil {
+		return nil
+	}
+	pub.remindAt(ctx, ft, rec.Ratify.PublishedAt.Add(p.rules.Expedite.RatifyWithin))
+	return pub.syncRatification(ctx, p.gh, ft, p.rules, issue, rec)
 }
 
 // RemindRepo posts one reminder on each follow-up issue of the repository
@@ -275,7 +312,15 @@ func (pub *Publisher) RemindRepo(ctx context.Context, gh *github.Client, t facts
 			zerolog.Ctx(ctx).Warn().Err(err).Int("issue", is.GetNumber()).Msg("follow-up issue has a damaged record: no reminder")
 			continue
 		}
-		if rec == nil || rec.Reminded || now.Before(rec.Due) {
+		if rec == nil {
+			continue
+		}
+		ft := t
+		ft.Number = is.GetNumber()
+		if err := pub.remindAfterCare(ctx, gh, ft, pol.Rules, is, rec, now); err != nil {
+			return err
+		}
+		if rec.Reminded || now.Before(rec.Due) {
 			continue
 		}
 		rec.Reminded = true
@@ -294,6 +339,38 @@ func (pub *Publisher) RemindRepo(ctx context.Context, gh *github.Client, t facts
 		if _, _, err := gh.Issues.CreateComment(ctx, t.Owner, t.Repo, is.GetNumber(), &github.IssueComment{Body: github.String(msg)}); err != nil {
 			return fmt.Errorf("remind on follow-up #%d: %w", is.GetNumber(), err)
 		}
+	}
+	return nil
+}
+
+// remindAfterCare posts the reminders of the crisis path that are due:
+// an overdue ratification (through syncRatification, which also turns
+// the check red) and a next update that did not come.
+func (pub *Publisher) remindAfterCare(ctx context.Context, gh *github.Client, t facts.Target, rules *policy.Rules, is *github.Issue, rec *record, now time.Time) error {
+	if rr := rec.Ratify; rr != nil && !rr.Ratified && !rr.Reminded && !now.Before(rr.PublishedAt.Add(rules.Expedite.RatifyWithin)) {
+		if err := pub.syncRatification(ctx, gh, t, rules, is, rec); err != nil {
+			return err
+		}
+	}
+	if rec.NextUpdateAt.IsZero() || rec.UpdateReminded || now.Before(rec.NextUpdateAt) {
+		return nil
+	}
+	rec.UpdateReminded = true
+	body, err := withRecord(is.GetBody(), rec)
+	if err != nil {
+		return err
+	}
+	if _, _, err := gh.Issues.Edit(ctx, t.Owner, t.Repo, is.GetNumber(), &github.IssueRequest{Body: &body}); err != nil {
+		return fmt.Errorf("mark follow-up #%d reminded of its update: %w", is.GetNumber(), err)
+	}
+	is.Body = &body
+	var contacts []string
+	for _, u := range is.Assignees {
+		contacts = append(contacts, u.GetLogin())
+	}
+	msg := report.NextUpdateReminder(rec.NextUpdateAt, rec.Path, contacts)
+	if _, _, err := gh.Issues.CreateComment(ctx, t.Owner, t.Repo, is.GetNumber(), &github.IssueComment{Body: github.String(msg)}); err != nil {
+		return fmt.Errorf("remind follow-up #%d of its update: %w", is.GetNumber(), err)
 	}
 	return nil
 }

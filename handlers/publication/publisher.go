@@ -9,6 +9,7 @@ package publication
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"time"
 
@@ -113,6 +114,33 @@ func (pub *Publisher) publishAt(ctx context.Context, t facts.Target, at time.Tim
 		ctx := logger.WithContext(base)
 		if err := pub.Publish(ctx, t); err != nil {
 			logger.Warn().Err(err).Msg("publication at publish_at failed; the sweep retries")
+		}
+	})
+}
+
+// remindAt sets the timer that posts a follow-up's reminders at at; the
+// sweep posts them too, so a restart loses only the precision.
+func (pub *Publisher) remindAt(ctx context.Context, t facts.Target, at time.Time) {
+	if pub.timers == nil {
+		return
+	}
+	logger := zerolog.Ctx(ctx).With().Str("owner", t.Owner).Str("repo", t.Repo).Int("issue", t.Number).Logger()
+	pub.timers.At(fmt.Sprintf("remind:%s@%d", t.Key(), at.Unix()), at, func(base context.Context) {
+		ctx := logger.WithContext(base)
+		gh, err := pub.clients.NewInstallationClient(t.InstallationID)
+		if err != nil {
+			logger.Warn().Err(err).Msg("reminder: no installation client; the sweep retries")
+			return
+		}
+		pol, branch, err := pub.reader(gh).Policy(ctx, t)
+		if err != nil || !pol.Found {
+			logger.Warn().Err(err).Msg("reminder: policy unreadable; the sweep retries")
+			return
+		}
+		repo := t
+		repo.DefaultBranch, repo.Number = branch, 0
+		if err := pub.RemindRepo(ctx, gh, repo, pol); err != nil {
+			logger.Warn().Err(err).Msg("reminder failed; the sweep retries")
 		}
 	})
 }

@@ -12,6 +12,9 @@ const (
 	CheckTemplate = "commsgate/template"
 	CheckApproval = "commsgate/approval"
 	CheckPublish  = "commsgate/publish"
+	// CheckRatification shows, on the merge commit of an expedited notice,
+	// how far the normal ladder has ratified it.
+	CheckRatification = "commsgate/ratification"
 )
 
 // BrokenPolicyApproval is the approval check of a
