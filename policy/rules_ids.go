@@ -44,4 +44,8 @@ const (
 	RuleSummaryTooLong   = "summary-too-long"
 	RuleFileTooLarge     = "file-too-large"
 	RuleMarkdownTooDeep  = "markdown-too-deep"
+	// Look-alike identifiers (UTS #39): link hosts, handles, CVE ids and
+	// the title that mix scripts or imitate ASCII.
+	RuleMixedScript = "mixed-script"
+	RuleConfusable  = "confusable"
 )

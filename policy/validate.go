@@ -25,6 +25,7 @@ func ValidateDocument(doc *Document, rules *Rules) []Finding {
 	v.checkDuplicateSections()
 	v.checkPlaceholders()
 	v.checkBodyLinks()
+	v.checkLookalikes()
 	return sortFindings(capFindings(sortFindings(v.findings), maxFindingsPerRule))
 }
 
