@@ -250,3 +250,29 @@ func TestLookalikesAllowLegitimateIdentifiers(t *testing.T) {
 		})
 	}
 }
+
+// TestNonLatinNoticesPass: whole notices written in Japanese, Hindi,
+// Russian, Chinese and Arabic, with Latin product names, links and
+// handles among their words, get no text finding.
+func TestNonLatinNoticesPass(t *testing.T) {
+	notices := map[string][3]string{
+		"japanese": {"Kubernetes v1.31のリリースについて", "v1.31がリリースされました。アップグレード前にリリースノートを確認してください。",
+			"Kubernetes v1.31（コードネーム：Elli）をリリースしました。詳細は https://kubernetes.io/ja/docs/ をご覧ください。質問は @alice までお願いします。ノードのアップグレードは `kubeadm upgrade` で行います。"},
+		"hindi": {"Kubernetes v1.31 रिलीज़ की घोषणा", "Kubernetes v1.31 अब उपलब्ध है। अपग्रेड से पहले रिलीज़ नोट्स पढ़ें।",
+			"हमें Kubernetes v1.31 की घोषणा करते हुए ख़ुशी हो रही है। विवरण के लिए https://kubernetes.io/hi/docs/ देखें। प्रश्न @alice से पूछें। क्‍या आप तैयार हैं?"},
+		"russian": {"Выпуск Kubernetes v1.31", "Вышла версия Kubernetes v1.31. Перед обновлением прочитайте примечания к выпуску.",
+			"Мы рады сообщить о выпуске Kubernetes v1.31. Подробности: https://kubernetes.io/ru/docs/. Вопросы задавайте @alice или в канале #sig-release. Исправлена уязвимость CVE-2024-9042."},
+		"chinese": {"Kubernetes v1.31 版本发布", "Kubernetes v1.31 现已发布。升级前请阅读发布说明。",
+			"我们很高兴地宣布 Kubernetes v1.31 发布。详情请见 https://kubernetes.io/zh-cn/docs/ 。如有问题请联系 @alice。"},
+		"arabic": {"إصدار Kubernetes v1.31", "أصبح الإصدار Kubernetes v1.31 متاحًا. اقرأ ملاحظات الإصدار قبل الترقية.",
+			"يسعدنا الإعلان عن إصدار Kubernetes v1.31. التفاصيل على https://kubernetes.io/docs/ والأسئلة إلى @alice."},
+		"persian": {"انتشار Kubernetes v1.31", "نسخهٔ Kubernetes v1.31 منتشر شد.",
+			"ما می\u200cخواهیم انتشار Kubernetes v1.31 را اعلام کنیم. پرسش\u200cها را از @alice بپرسید."},
+	}
+	for name, n := range notices {
+		t.Run(name, func(t *testing.T) {
+			content := "---\ntitle: \"" + n[0] + "\"\nsummary: \"" + n[1] + "\"\ntype: announcement\nsigs: [sig-release]\naudience: [end-users]\npriority: info\nchannels: [announce]\ncontacts: [alice]\n---\n## Summary\n\n" + n[2] + "\n\n## Contact\n\n#sig-release\n"
+			requireNoFindings(t, onlyRules(check(content), textRules...))
+		})
+	}
+}
