@@ -1,7 +1,6 @@
 package policy
 
 import (
-	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -16,15 +15,88 @@ import (
 // notice in Russian mixes Cyrillic words with Latin product names, and a
 // Japanese one mixes four scripts in a sentence, as it should.
 
-var (
-	// linkHost finds the host of a web link: after a scheme, or a bare
-	// www. host as GitHub autolinks it. It stops at what cannot be in a
-	// host; userinfo and port are cut off later.
-	linkHost = regexp.MustCompile(`(?i)(?:\b(?:https?|ftp)://|\bwww\.)([^\s/?#<>()\[\]{}"'` + "`" + `\\|]+)`)
-	// mention finds @handle in text; the group is the handle. What precedes
-	// the @ must not be part of a word (an email address is not a mention).
-	mention = regexp.MustCompile(`(?:^|[^\p{L}\p{N}\p{M}_.@/-])@([\p{L}\p{N}\p{M}\p{Cf}_-]+)`)
-)
+// hostStop are the characters that end a link's host: the path, query
+// or fragment, and the brackets and quotes markdown and prose put around
+// a link.
+const hostStop = "/?#<>()[]{}\"'`\\|"
+
+// linkHosts finds the host of each web link in text, after a scheme
+// ("https://") or at a bare "www." as GitHub autolinks it, with its byte
+// offset. Userinfo and port are cut off by checkHost. A scan, not a
+// regular expression: it runs on every document.
+func linkHosts(text string, yield func(host string, off int)) {
+	for _, marker := range []string{"://", "www."} {
+		for from := 0; ; {
+			i := strings.Index(text[from:], marker)
+			if i < 0 {
+				break
+			}
+			start := from + i
+			from = start + len(marker)
+			if marker == "://" {
+				if !isSchemeBefore(text, start) {
+					continue
+				}
+				start += len(marker)
+			} else if start > 0 && (isWordByte(text[start-1]) || text[start-1] == '/' || text[start-1] == '.') {
+				continue // part of a longer host, or after a scheme: seen already
+			}
+			end := start
+			for end < len(text) {
+				r, size := utf8.DecodeRuneInString(text[end:])
+				if unicode.IsSpace(r) || strings.ContainsRune(hostStop, r) {
+					break
+				}
+				end += size
+			}
+			if end > start {
+				yield(text[start:end], start)
+			}
+		}
+	}
+}
+
+// isSchemeBefore reports whether the "://" at i follows http, https or ftp.
+func isSchemeBefore(text string, i int) bool {
+	for _, scheme := range []string{"https", "http", "ftp"} {
+		if i >= len(scheme) && strings.EqualFold(text[i-len(scheme):i], scheme) &&
+			(i == len(scheme) || !isWordByte(text[i-len(scheme)-1])) {
+			return true
+		}
+	}
+	return false
+}
+
+// mentions finds each @handle in text and the byte offset of the handle
+// after the @. What precedes the @ must not be part of a word: an email
+// address is not a mention.
+func mentions(text string, yield func(handle string, off int)) {
+	for from := 0; ; {
+		i := strings.IndexByte(text[from:], '@')
+		if i < 0 {
+			return
+		}
+		at := from + i
+		from = at + 1
+		if at > 0 {
+			prev, _ := utf8.DecodeLastRuneInString(text[:at])
+			if unicode.In(prev, unicode.L, unicode.N, unicode.M) || strings.ContainsRune("_.@/-", prev) {
+				continue
+			}
+		}
+		end := at + 1
+		for end < len(text) {
+			r, size := utf8.DecodeRuneInString(text[end:])
+			if !(unicode.In(r, unicode.L, unicode.N, unicode.M, unicode.Cf) || r == '_' || r == '-') {
+				break
+			}
+			end += size
+		}
+		if end > at+1 {
+			yield(text[at+1:end], at+1)
+		}
+	}
+}
 
 // checkLookalikes reports mixed-script and confusable identifiers in the
 // front matter and the body.
@@ -48,18 +120,13 @@ func (v *validator) checkLookalikes() {
 
 // checkTextIdentifiers checks the link hosts and CVE ids of text, and its
 // @mentions when it is the body (in YAML an unquoted @ is a syntax error).
-func (v *validator) checkTextIdentifiers(text string, ix lineIndex, mentions bool) {
-	if strings.Contains(text, "://") || strings.Contains(text, "www.") {
-		for _, m := range linkHost.FindAllStringSubmatchIndex(text, -1) {
-			v.checkHost(text[m[2]:m[3]], m[2], ix)
-		}
-	}
+func (v *validator) checkTextIdentifiers(text string, ix lineIndex, withMentions bool) {
+	linkHosts(text, func(host string, off int) { v.checkHost(host, off, ix) })
 	v.checkCVELookalikes(text, ix)
-	if mentions && strings.Contains(text, "@") {
-		for _, m := range mention.FindAllStringSubmatchIndex(text, -1) {
-			handle := text[m[2]:m[3]]
-			v.checkIdentifier("handle", "@"+handle, handle, m[2], ix, "write the GitHub username in plain ASCII letters, digits and hyphens")
-		}
+	if withMentions {
+		mentions(text, func(handle string, off int) {
+			v.checkIdentifier("handle", "@"+handle, handle, off, ix, "write the GitHub username in plain ASCII letters, digits and hyphens")
+		})
 	}
 }
 
