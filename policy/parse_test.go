@@ -90,7 +90,7 @@ func TestParseDocumentFindings(t *testing.T) {
 		{"duplicate key", "---\ntitle: a\nsummary: s\ntitle: b\n---\n", RuleDuplicateKey, 4, 1, "line 2 column 1", 3},
 		{"nested list item", "---\nsigs:\n  - [a, b]\n---\n", RuleWrongType, 3, 5, "single value", 1},
 		{"mapping key", "---\n? [a, b]\n: c\n---\n", RuleWrongType, 2, 3, "plain word", 0},
-		{"bidi override", "---\ntitle: ok\n---\n## Summary\nsafe \u202Etxt.exe\n", RuleInvisibleCharacter, 5, 6, "RIGHT-TO-LEFT OVERRIDE (U+202E)", 1},
+		{"bidi override", "---\ntitle: ok\n---\n## Summary\nsafe \u202Etxt.exe\n", RuleInvisibleCharacter, 5, 6, "U+202E RIGHT-TO-LEFT OVERRIDE", 1},
 		{"zero width space in value", "---\ntitle: a\u200Bb\n---\n", RuleInvisibleCharacter, 2, 9, "U+200B", 1},
 		{"byte order mark mid-file", "---\ntitle: x\n---\nab\uFEFF\n", RuleInvisibleCharacter, 4, 3, "U+FEFF", 1},
 		{"soft hyphen after wide chars", "---\ntitle: 日本\u00AD\n---\n", RuleInvisibleCharacter, 2, 10, "SOFT HYPHEN", 1},

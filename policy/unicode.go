@@ -2,6 +2,7 @@ package policy
 
 import (
 	"fmt"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 
@@ -140,6 +141,14 @@ var controlNames = map[rune]string{
 	0x1B: "ESCAPE", 0x7F: "DELETE", 0x85: "NEXT LINE",
 }
 
+// codePointName is how invisible-character findings name a character,
+// code point first since the character itself cannot be seen:
+// "U+200B ZERO WIDTH SPACE".
+func codePointName(r rune) string {
+	name := runeName(r)
+	return fmt.Sprintf("U+%04X %s", r, strings.TrimSuffix(name, fmt.Sprintf(" (U+%04X)", r)))
+}
+
 func invisibleMessage(r rune) string {
 	why := "it is invisible in review but ends up in the published text"
 	switch {
@@ -150,7 +159,7 @@ func invisibleMessage(r rune) string {
 	case r >= 0xE0000 && r <= 0xE007F:
 		why = "it is a tag character: invisible to readers, yet programs read it as text (hidden instructions)"
 	}
-	return fmt.Sprintf("%s: %s; delete it (retype the text around it if you cannot see it)", runeName(r), why)
+	return fmt.Sprintf("%s: %s; delete it (retype the text around it if you cannot see it)", codePointName(r), why)
 }
 
 func loneSelectorMessage(vs, prev rune) string {
@@ -161,5 +170,5 @@ func loneSelectorMessage(vs, prev rune) string {
 	case prev != 0 && prev != '\n':
 		after = "after " + runeName(prev) + ", which it cannot modify"
 	}
-	return fmt.Sprintf("%s stands %s: a lone variation selector is invisible and changes nothing but the bytes (a way to hide data in text); delete it", runeName(vs), after)
+	return fmt.Sprintf("%s stands %s: a lone variation selector is invisible and changes nothing but the bytes (a way to hide data in text); delete it", codePointName(vs), after)
 }
