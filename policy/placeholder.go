@@ -9,16 +9,23 @@ import (
 )
 
 var (
-	// placeholderWord matches the markers authors leave for later, as
-	// whole upper-case words ("todo list" in prose is fine).
-	placeholderWord = regexp.MustCompile(`\b(TODO|TBD|FIXME|XXX)\b`)
-	loremIpsum      = regexp.MustCompile(`(?i)\blorem ipsum\b`)
+	// placeholderWord matches the markers authors leave for later, in any
+	// case, as whole words: TBD, FIXME, XXX (or longer, as in
+	// CVE-2027-XXXX). TODO counts in capitals anywhere, and in any case
+	// when it is used as a marker (`todo:`, `todo(alice)`, `[todo]`),
+	// so prose about "a todo list" or "what to do" does not fire.
+	placeholderWord = regexp.MustCompile(`(?i:\b(?:tbd|fixme|x{3,})\b)|\bTODO\b|(?i:\btodo\b(?:\s*[:(!]|\s*\]))`)
+	// bracketGap matches a gap in square brackets, "[insert date]" or
+	// "[TBD]"; findPlaceholders skips link texts and references ("[add a
+	// reviewer](…)", "[your cluster][1]") and code.
+	bracketGap = regexp.MustCompile(`(?i)\[\s*(?:insert|fill[ -]in|add|your|todo|tbd|placeholder|xxx)\b[^\[\]\n]*\]`)
+	loremIpsum = regexp.MustCompile(`(?i)\blorem ipsum\b`)
 	// templateVariable matches $NAME and ${NAME}; in code it is shell.
 	templateVariable = regexp.MustCompile(`\$\{[A-Za-z_][A-Za-z0-9_]*\}|\$[A-Z][A-Z0-9_]+\b`)
 	// angleGap matches <...> on one line; isGap decides whether it is a
 	// gap to fill in or real HTML / an autolink.
 	angleGap = regexp.MustCompile(`<[^<>\n]*>`)
-	fillIn   = regexp.MustCompile(`(?i)^<\s*(fill in|insert|add|your|todo)\b`)
+	fillIn   = regexp.MustCompile(`(?i)^<\s*(fill[ -]in|insert|add|your|todo|tbd)\b`)
 	autolink = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*$`)
 	email    = regexp.MustCompile(`^[A-Za-z0-9.!#$%&'*+/=?^_{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$`)
 	tagName  = regexp.MustCompile(`^/?([A-Za-z][A-Za-z0-9-]*)`)
@@ -75,10 +82,22 @@ func findPlaceholders(text string, code []byteRange) []placeholderHit {
 	inCode := func(off int) bool { return inRanges(code, off) }
 	// Cheap substring tests first: most documents hold none of these, and
 	// the regular expressions cost most of validation's time otherwise.
-	if containsAny(text, "TODO", "TBD", "FIXME", "XXX") {
+	if containsAnyFold(text, "todo", "tbd", "fixme", "xxx") {
 		for _, m := range placeholderWord.FindAllStringIndex(text, -1) {
-			word := text[m[0]:m[1]]
+			word := strings.TrimRight(text[m[0]:m[1]], " \t(!]")
 			hits = append(hits, placeholderHit{m[0], word, fmt.Sprintf("`%s` marks unfinished text: write the missing content and remove the marker", word)})
+		}
+	}
+	if strings.Contains(text, "[") {
+		for _, m := range bracketGap.FindAllStringIndex(text, -1) {
+			if inCode(m[0]) || m[1] < len(text) && strings.ContainsRune("([:", rune(text[m[1]])) {
+				continue // code ("args: [add, --force]"), a link or a reference definition
+			}
+			if overlaps(hits, m[0], m[1]) {
+				continue // "[TBD]" is one gap, reported once
+			}
+			gap := text[m[0]:m[1]]
+			hits = append(hits, placeholderHit{m[0], gap, fmt.Sprintf("`%s` is a gap left to fill in: replace it, brackets included, with the content it asks for", gap)})
 		}
 	}
 	if containsAny(text, "orem", "OREM") {
@@ -104,6 +123,9 @@ func findPlaceholders(text string, code []byteRange) []placeholderHit {
 		if !explicit && (inCode(m[0]) || !isGap(gap[1:len(gap)-1])) {
 			continue
 		}
+		if overlaps(hits, m[0], m[1]) {
+			continue // "<TBD>": the marker is already reported
+		}
 		hits = append(hits, placeholderHit{m[0], gap, fmt.Sprintf("`%s` is a gap left to fill in: replace it, brackets included, with the content it asks for", gap)})
 	}
 	return hits
@@ -122,6 +144,45 @@ func sortedRanges(ranges []byteRange) []byteRange {
 func inRanges(ranges []byteRange, off int) bool {
 	i := sort.Search(len(ranges), func(i int) bool { return ranges[i].start > off }) - 1
 	return i >= 0 && off < ranges[i].end
+}
+
+// containsAnyFold is containsAny ignoring ASCII case, for the cheap
+// test before the case-insensitive expressions run.
+func containsAnyFold(text string, subs ...string) bool {
+	for _, sub := range subs {
+		if indexFold(text, sub) >= 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// indexFold finds sub (lower-case ASCII) in text ignoring ASCII case,
+// without copying text.
+func indexFold(text, sub string) int {
+	first, upper := sub[0], sub[0]
+	if 'a' <= first && first <= 'z' {
+		upper = first - 'a' + 'A'
+	}
+	for i := 0; i+len(sub) <= len(text); i++ {
+		if c := text[i]; c != first && c != upper {
+			continue
+		}
+		if strings.EqualFold(text[i:i+len(sub)], sub) {
+			return i
+		}
+	}
+	return -1
+}
+
+// overlaps reports whether a hit starts inside [start, end).
+func overlaps(hits []placeholderHit, start, end int) bool {
+	for _, h := range hits {
+		if h.offset >= start && h.offset < end {
+			return true
+		}
+	}
+	return false
 }
 
 func containsAny(text string, subs ...string) bool {

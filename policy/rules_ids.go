@@ -52,4 +52,8 @@ const (
 	RuleHTMLComment   = "html-comment"
 	RuleRawHTML       = "raw-html"
 	RuleDeceptiveLink = "deceptive-link"
+	// Look-alike identifiers (UTS #39): link hosts, handles, CVE ids and
+	// the title that mix scripts or imitate ASCII.
+	RuleMixedScript = "mixed-script"
+	RuleConfusable  = "confusable"
 )

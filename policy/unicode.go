@@ -2,45 +2,17 @@ package policy
 
 import (
 	"fmt"
+	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/runenames"
 )
 
 // maxInvisibleFindings caps the findings one file gets for invisible
 // characters; past it a single finding counts the rest, so a pasted binary
 // blob does not drown the report.
 const maxInvisibleFindings = 20
-
-// invisibleNames names the characters used to hide or reorder text
-// ("Trojan Source", CVE-2021-42574) and the common invisible ones, so a
-// finding says what it found in words.
-var invisibleNames = map[rune]string{
-	0x00AD: "SOFT HYPHEN",
-	0x061C: "ARABIC LETTER MARK",
-	0x180E: "MONGOLIAN VOWEL SEPARATOR",
-	0x200B: "ZERO WIDTH SPACE",
-	0x200C: "ZERO WIDTH NON-JOINER",
-	0x200D: "ZERO WIDTH JOINER",
-	0x200E: "LEFT-TO-RIGHT MARK",
-	0x200F: "RIGHT-TO-LEFT MARK",
-	0x2028: "LINE SEPARATOR",
-	0x2029: "PARAGRAPH SEPARATOR",
-	0x202A: "LEFT-TO-RIGHT EMBEDDING",
-	0x202B: "RIGHT-TO-LEFT EMBEDDING",
-	0x202C: "POP DIRECTIONAL FORMATTING",
-	0x202D: "LEFT-TO-RIGHT OVERRIDE",
-	0x202E: "RIGHT-TO-LEFT OVERRIDE",
-	0x2060: "WORD JOINER",
-	0x2061: "FUNCTION APPLICATION",
-	0x2062: "INVISIBLE TIMES",
-	0x2063: "INVISIBLE SEPARATOR",
-	0x2064: "INVISIBLE PLUS",
-	0x2066: "LEFT-TO-RIGHT ISOLATE",
-	0x2067: "RIGHT-TO-LEFT ISOLATE",
-	0x2068: "FIRST STRONG ISOLATE",
-	0x2069: "POP DIRECTIONAL ISOLATE",
-	0xFEFF: "ZERO WIDTH NO-BREAK SPACE (byte order mark)",
-}
 
 // isBidiControl reports the characters that reorder how text displays:
 // reviewers read one thing, readers of the published notice another.
@@ -49,15 +21,24 @@ func isBidiControl(r rune) bool {
 }
 
 // isInvisible reports a character an author cannot see in a review diff:
-// format characters (Unicode category Cf), line and paragraph separators,
-// and control characters other than tab, newline and carriage return.
+// every Default_Ignorable_Code_Point, the other format characters
+// (category Cf) except the prepended concatenation marks, which render
+// visibly (ARABIC NUMBER SIGN), the blank-looking letters and
+// symbols, line and paragraph separators, and control characters other
+// than tab, newline and carriage return. Variation selectors, tags and
+// joiners are in the set; scanInvisible lets them through where they do
+// their job.
 func isInvisible(r rune) bool {
 	switch {
 	case r == '\t' || r == '\n' || r == '\r':
 		return false
-	case unicode.Is(unicode.Cf, r), unicode.Is(unicode.Cc, r):
+	case r < 0x7F && r >= 0x20:
+		return false
+	case unicode.Is(unicode.Prepended_Concatenation_Mark, r):
+		return false
+	case isDefaultIgnorable(r), isLookBlank(r), unicode.Is(unicode.Cf, r), unicode.Is(unicode.Cc, r):
 		return true
-	case r == 0x2028 || r == 0x2029 || r == 0x180E:
+	case r == 0x2028 || r == 0x2029:
 		return true
 	}
 	return false
@@ -71,10 +52,17 @@ func isPictographic(r rune) bool {
 
 // scanInvisible reports every invisible or bidirectional control
 // character, and invalid UTF-8, at its line and column in characters.
+// The exceptions are where such a character is part of writing: a
+// variation selector right after a character it can modify, a joiner
+// inside an emoji sequence or where a script needs it, and the tags of a
+// subdivision flag.
 func scanInvisible(path string, content []byte) []Finding {
 	var findings []Finding
 	line, col, extra := 1, 1, 0
-	prev := rune(0)
+	// prev is the character before this one; base the last one that was
+	// not a variation selector (the flag of 🏳️‍🌈 is the base the ZWJ
+	// follows).
+	prev, base := rune(0), rune(0)
 	add := func(rule, message string) {
 		if len(findings) >= maxInvisibleFindings {
 			extra++
@@ -85,23 +73,36 @@ func scanInvisible(path string, content []byte) []Finding {
 	for i := 0; i < len(content); {
 		if b := content[i]; b >= 0x20 && b < 0x7F {
 			// Printable ASCII, most of any document: nothing to decode.
-			prev = rune(b)
+			prev, base = rune(b), rune(b)
 			i++
 			col++
 			continue
 		}
 		r, size := utf8.DecodeRune(content[i:])
+		next := nextRune(content[i+size:])
 		switch {
 		case r == utf8.RuneError && size == 1:
 			add(RuleInvalidEncoding, fmt.Sprintf("byte 0x%02X is not valid UTF-8: save the file as UTF-8", content[i]))
 		case r == '\n':
 			line, col = line+1, 0
-		case r == 0x200D && isPictographic(prev) && i+size < len(content) && isPictographic(nextRune(content[i+size:])):
+		case !isInvisible(r):
+		case isVariationSelector(r):
+			if isVariationSelector(prev) || !variationSelectorFits(r, prev) {
+				add(RuleInvisibleCharacter, loneSelectorMessage(r, prev))
+			}
+		case r == 0x200D && isPictographic(base) && isPictographic(next):
 			// part of an emoji sequence
-		case isInvisible(r):
+		case (r == 0x200C || r == 0x200D) && joinerFits(prev, next):
+			// a joiner the script needs
+		case isEmojiTag(r) && (base == 0x1F3F4 || isEmojiTag(prev)):
+			// a subdivision flag's tags
+		default:
 			add(RuleInvisibleCharacter, invisibleMessage(r))
 		}
 		prev = r
+		if !isVariationSelector(r) {
+			base = r
+		}
 		i += size
 		col++
 	}
@@ -120,14 +121,54 @@ func nextRune(b []byte) rune {
 	return r
 }
 
+// runeName is a character's Unicode name and code point, as findings
+// quote it: "CYRILLIC SMALL LETTER A (U+0430)".
+func runeName(r rune) string {
+	name := runenames.Name(r)
+	if name == "" || name[0] == '<' {
+		name = "an unnamed character" // controls are "<control>" in the data
+		if n, ok := controlNames[r]; ok {
+			name = n
+		}
+	}
+	return fmt.Sprintf("%s (U+%04X)", name, r)
+}
+
+// controlNames are the control characters' aliases, which the Unicode
+// name list leaves out.
+var controlNames = map[rune]string{
+	0x00: "NULL", 0x07: "BELL", 0x08: "BACKSPACE", 0x0B: "LINE TABULATION", 0x0C: "FORM FEED",
+	0x1B: "ESCAPE", 0x7F: "DELETE", 0x85: "NEXT LINE",
+}
+
+// codePointName is how invisible-character findings name a character,
+// code point first since the character itself cannot be seen:
+// "U+200B ZERO WIDTH SPACE".
+func codePointName(r rune) string {
+	name := runeName(r)
+	return fmt.Sprintf("U+%04X %s", r, strings.TrimSuffix(name, fmt.Sprintf(" (U+%04X)", r)))
+}
+
 func invisibleMessage(r rune) string {
-	name, ok := invisibleNames[r]
-	if !ok {
-		name = "an invisible control or format character"
-	}
 	why := "it is invisible in review but ends up in the published text"
-	if isBidiControl(r) {
+	switch {
+	case isBidiControl(r):
 		why = "it reorders how the text displays, so reviewers and readers can see different words (Trojan Source)"
+	case isLookBlank(r):
+		why = "it looks like a space but is not one, so it hides a gap or makes two words look like one"
+	case r >= 0xE0000 && r <= 0xE007F:
+		why = "it is a tag character: invisible to readers, yet programs read it as text (hidden instructions)"
 	}
-	return fmt.Sprintf("U+%04X %s: %s; delete it (retype the text around it if you cannot see it)", r, name, why)
+	return fmt.Sprintf("%s: %s; delete it (retype the text around it if you cannot see it)", codePointName(r), why)
+}
+
+func loneSelectorMessage(vs, prev rune) string {
+	after := "at the start of a line"
+	switch {
+	case isVariationSelector(prev):
+		after = "right after another variation selector"
+	case prev != 0 && prev != '\n':
+		after = "after " + runeName(prev) + ", which it cannot modify"
+	}
+	return fmt.Sprintf("%s stands %s: a lone variation selector is invisible and changes nothing but the bytes (a way to hide data in text); delete it", codePointName(vs), after)
 }

@@ -26,6 +26,7 @@ func ValidateDocument(doc *Document, rules *Rules) []Finding {
 	v.checkPlaceholders()
 	v.checkBodyLinks()
 	v.checkRendering()
+	v.checkLookalikes()
 	return sortFindings(capFindings(sortFindings(v.findings), maxFindingsPerRule))
 }
 
