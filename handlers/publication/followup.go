@@ -301,6 +301,7 @@ func (pub *Publisher) RemindRepo(ctx context.Context, gh *github.Client, t facts
 	if pol.Broken() || !pol.Rules.FollowUp.Enabled {
 		return nil
 	}
+	defer pub.followUps.lock(t.Owner + "/" + t.Repo)()
 	now := pub.now()
 	issues, err := followUpIssues(ctx, gh, t, pol.Rules, "open")
 	if err != nil {

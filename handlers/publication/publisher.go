@@ -11,6 +11,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/google/go-github/v62/github"
@@ -72,6 +73,32 @@ type Publisher struct {
 	observer   Observer
 	timers     Scheduler
 	runs       *coalesce.Group[struct{}]
+	// followUps serialises, per repository, what edits follow-up records
+	// after publication (reminders, ratification): the record is read,
+	// changed and written back, and two writers would post a reminder
+	// twice.
+	followUps keyedLocks
+}
+
+// keyedLocks is one mutex per key, made on first use.
+type keyedLocks struct {
+	mu    sync.Mutex
+	locks map[string]*sync.Mutex
+}
+
+func (k *keyedLocks) lock(key string) (unlock func()) {
+	k.mu.Lock()
+	if k.locks == nil {
+		k.locks = map[string]*sync.Mutex{}
+	}
+	l, ok := k.locks[key]
+	if !ok {
+		l = &sync.Mutex{}
+		k.locks[key] = l
+	}
+	k.mu.Unlock()
+	l.Lock()
+	return l.Unlock
 }
 
 // New builds the publisher.

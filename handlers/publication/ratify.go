@@ -70,6 +70,7 @@ func (pub *Publisher) Ratify(ctx context.Context, t facts.Target) error {
 		return err
 	}
 	t.DefaultBranch = branch
+	defer pub.followUps.lock(t.Owner + "/" + t.Repo)()
 	issue, _, err := gh.Issues.Get(ctx, t.Owner, t.Repo, t.Number)
 	if err != nil {
 		return fmt.Errorf("read follow-up #%d: %w", t.Number, err)

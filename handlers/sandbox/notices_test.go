@@ -23,7 +23,8 @@ func notice(title, publishAt string, tweak func(fields map[string]string)) strin
 		tweak(fields)
 	}
 	order := []string{"title", "summary", "type", "sigs", "audience", "priority", "channels", "publish_at", "contacts",
-		"embargo", "embargo_until", "distributors_notified_at", "cve", "severity", "cvss_score", "cvss_vector"}
+		"embargo", "embargo_until", "distributors_notified_at", "cve", "severity", "cvss_score", "cvss_vector",
+		"status", "next_update_at", "expedite", "expedite_reason"}
 	var b strings.Builder
 	b.WriteString("---\n")
 	for _, k := range order {
@@ -32,8 +33,11 @@ func notice(title, publishAt string, tweak func(fields map[string]string)) strin
 		}
 	}
 	b.WriteString("---\n\n## Summary\n\nSIG Node's weekly meeting moves from Tuesdays to Thursdays at 16:00 UTC,\nstarting the first week of March.\n\n")
-	if fields["type"] == "security-advisory" {
+	switch fields["type"] {
+	case "security-advisory":
 		b.WriteString(advisorySections)
+	case "incident":
+		b.WriteString(incidentSections)
 	}
 	b.WriteString("## Contact\n\nAsk in `#sig-node` on Slack or on the SIG's mailing list.\n")
 	return b.String()
@@ -58,5 +62,15 @@ Requests to /debug/exec in the proxy's access log.
 ## Acknowledgements
 
 Reported by Dana Reyes; fixed by the SIG Node leads.
+
+`
+
+const incidentSections = `## What happened
+
+The image registry serves truncated layers for some tags since 01:15 UTC.
+
+## What you need to do
+
+Pin images by digest until the next update.
 
 `
