@@ -18,6 +18,9 @@ type DraftOptions struct {
 	// Now is the current time; the draft proposes a publication slot at
 	// least a week later.
 	Now time.Time
+	// Expedite drafts a notice for the crisis path: it publishes as soon
+	// as the crisis ladder approves, and asks why it cannot wait.
+	Expedite bool
 }
 
 // draftLeadTime is how far ahead a draft proposes to publish: enough for
@@ -47,7 +50,19 @@ func NewDraft(rules *Rules, typeName string, opts DraftOptions) (filename string
 			return "", nil, fmt.Errorf("new draft: unknown SIG %q%s: known SIGs are %s", sig, didYouMean(sig, slices.Sorted(maps.Keys(rules.SIGs))), strings.Join(slices.Sorted(maps.Keys(rules.SIGs)), ", "))
 		}
 	}
+	if opts.Expedite && !rules.Expedite.Allows(typeName) {
+		if !rules.Expedite.Enabled {
+			return "", nil, errors.New("new draft: this repository's policy switches the crisis path off, so no notice can be expedited")
+		}
+		return "", nil, fmt.Errorf("new draft: type %q cannot be expedited: only %s may take the crisis path", typeName, strings.Join(rules.Expedite.Types, ", "))
+	}
 	publishAt := proposePublishAt(rules.Schedule, opts.Now)
+	when := "# Proposed: the first publication window at least a week from now.\n"
+	if opts.Expedite {
+		// Windows are waived; a time already passed means "at once".
+		publishAt = opts.Now.UTC().Truncate(time.Minute)
+		when = "# Expedited: publishes as soon as the crisis ladder approves (a time already passed means at once).\n"
+	}
 
 	var b strings.Builder
 	w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
@@ -73,11 +88,17 @@ func NewDraft(rules *Rules, typeName string, opts DraftOptions) (filename string
 	w("audience:\n  - %s\n", gap("%s", oneOf(Audiences)))
 	w("priority: %s\n", gap("%s", oneOf(Priorities)))
 	w("channels:\n  - %s\n", gap("%s", oneOf(slices.Sorted(maps.Keys(rules.Targets)))))
-	w("# Proposed: the first publication window at least a week from now.\n")
+	w("%s", when)
 	w("publish_at: %s\n", publishAt.UTC().Format(time.RFC3339))
 	w("contacts:\n  - %s\n", gap("a GitHub username readers can ask"))
 	for _, field := range spec.Fields {
 		writeDraftField(&b, field)
+	}
+	if opts.Expedite {
+		w("# The crisis path: %s asked at once, ratified by the normal ladder within %s.\n",
+			strings.Join(rules.Expedite.Stages, " + "), HumanDuration(rules.Expedite.RatifyWithin))
+		w("expedite: true\n")
+		w("expedite_reason: %s\n", gap("why waiting for the next publication window would harm people, in one or two sentences"))
 	}
 	if slices.ContainsFunc(spec.Fields, func(f FieldSpec) bool { return f.Kind == KindCVE }) {
 		w("# Under embargo, uncomment and set both dates (distributors at least a week ahead):\n")

@@ -116,12 +116,47 @@ func TestNewDraftErrors(t *testing.T) {
 		{"unknown sig", testRules(), "announcement", DraftOptions{Now: draftNow, SIGs: []string{"sig-nod"}}, `unknown SIG "sig-nod" (did you mean`},
 		{"no clock", testRules(), "announcement", DraftOptions{}, "current time"},
 		{"no rules", nil, "announcement", DraftOptions{Now: draftNow}, "no rules"},
+		{"expedite on a calm type", testRules(), "announcement", DraftOptions{Now: draftNow, Expedite: true}, `type "announcement" cannot be expedited`},
+		{"expedite switched off", func() *Rules { r := testRules(); r.Expedite.Enabled = false; return r }(), "incident", DraftOptions{Now: draftNow, Expedite: true}, "switches the crisis path off"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			_, _, err := NewDraft(tc.rules, tc.typeName, tc.opts)
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("want error containing %q, got %v", tc.want, err)
+			}
+		})
+	}
+}
+
+// An expedited draft declares the crisis path, asks for the reason and
+// proposes to publish now; once its gaps are filled it takes the path.
+func TestNewDraftExpedited(t *testing.T) {
+	rules := testRules()
+	for _, typeName := range []string{"incident", "security-advisory"} {
+		t.Run(typeName, func(t *testing.T) {
+			name, content, err := NewDraft(rules, typeName, DraftOptions{Now: draftNow.Add(90 * time.Second), Title: "Registry down", SIGs: []string{"sig-release"}, Expedite: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			doc, findings := ParseDocument(name, content)
+			findings = append(findings, ValidateDocument(doc, rules)...)
+			if !doc.Expedite || !doc.PublishAt.Equal(draftNow.Add(time.Minute)) {
+				t.Errorf("expedite %v publish_at %s, want true and the current minute", doc.Expedite, doc.PublishAt)
+			}
+			gapLines := map[int]bool{}
+			for _, f := range findings {
+				if f.Rule == RulePlaceholder {
+					gapLines[f.Line] = true
+				}
+			}
+			for _, f := range findings {
+				if !gapLines[f.Line] {
+					t.Errorf("finding on a line without a gap: %s", f)
+				}
+			}
+			if !strings.Contains(string(content), "expedite_reason: \"<fill in: why waiting") {
+				t.Errorf("the draft does not ask why it cannot wait:\n%s", content)
 			}
 		})
 	}

@@ -100,11 +100,13 @@ func runSchema(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-const newUsage = `usage: commsgate new TYPE [--title TITLE] [--sigs SIG,...] [--config FILE] [--stdout]
+const newUsage = `usage: commsgate new TYPE [--title TITLE] [--sigs SIG,...] [--expedite] [--config FILE] [--stdout]
 
 Writes a new draft of TYPE into the communications folder, with every
 required field and section present and guidance in place of content.
 The guidance is flagged by "commsgate check" until it is replaced.
+--expedite drafts a notice for the crisis path (an incident or a
+security advisory that cannot wait for the next publication window).
 `
 
 // runNew is `commsgate new`.
@@ -116,6 +118,7 @@ func runNew(args []string, stdout, stderr io.Writer) int {
 	sigs := fset.String("sigs", "", "owning SIGs, comma-separated")
 	configPath := fset.String("config", "", "policy file (default: the repository's .github/commsgate.yml)")
 	toStdout := fset.Bool("stdout", false, "print the draft instead of writing it")
+	expedite := fset.Bool("expedite", false, "draft for the crisis path: publish as soon as approved, ratified afterwards")
 	// The type comes first on the command line; flags may follow it.
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
 		fmt.Fprint(stderr, newUsage)
@@ -136,7 +139,7 @@ func runNew(args []string, stdout, stderr io.Writer) int {
 			sigList = append(sigList, s)
 		}
 	}
-	name, content, err := policy.NewDraft(rules, typeName, policy.DraftOptions{Title: *title, SIGs: sigList, Now: time.Now()})
+	name, content, err := policy.NewDraft(rules, typeName, policy.DraftOptions{Title: *title, SIGs: sigList, Now: time.Now(), Expedite: *expedite})
 	if err != nil {
 		fmt.Fprintf(stderr, "commsgate new: %v\n", err)
 		return 1
