@@ -30,6 +30,8 @@ type demoStory struct {
 
 	step int
 	pr   githubfake.PR
+	// calm is the first story's pull request while the crisis runs.
+	calm githubfake.PR
 }
 
 func (d *demoStory) run(ctx context.Context) error {
@@ -47,6 +49,9 @@ func (d *demoStory) run(ctx context.Context) error {
 		{"The scheduled time arrives", demoPublishAt.Add(time.Minute), d.reachPublishAt},
 		{"The PR is merged; commsgate publishes to each channel once", day(9, 16, 20), d.publish},
 		{"The follow-up issue", time.Time{}, d.followUp},
+		{"In a crisis: an incident on a Saturday night, expedited", demoCrisisAt, d.crisisOpen},
+		{"Comms and two Steering members approve; it goes out at once", demoCrisisAt.Add(20 * time.Minute), d.crisisApprove},
+		{"The normal ladder ratifies it afterwards with /ratify", demoCrisisAt.Add(26 * time.Hour), d.crisisRatify},
 	}
 	for i, s := range steps {
 		d.step = i + 1
@@ -344,7 +349,7 @@ func (d *demoStory) followUp(context.Context) error {
 	}
 	fu := found[0]
 	d.out.say("%s#%d %q, assigned to %s:", sandbox.CommsRepo, fu.Number, fu.Title, strings.Join(fu.Assignees, ", "))
-	d.out.excerpt(fu.Body, 7, "Due:")
+	d.out.excerpt(fu.Body, 4, "Due:")
 	return writeIssue(d.outbox, "follow-up", fu)
 }
 

@@ -34,9 +34,9 @@ func TestDemoRunsTheWholeLifeOfANotice(t *testing.T) {
 
 	// Each step reached its state and showed it the way the issue asks.
 	for _, want := range []string{
-		"Step 1/7", "Template: 3 errors in 1 file",
+		"Step 1/10", "Template: 3 errors in 1 file",
 		"line 7, column 11", "7 │ priority: priority-infos", // a finding with its line
-		"Step 2/7", "Template OK", "Tier 2: type announcement requires tier 1; audience end-users",
+		"Step 2/10", "Template OK", "Tier 2: type announcement requires tier 1; audience end-users",
 		"Review requested from example/sig-node-leads",
 		"GitHub refuses", `"author cannot approve their own notice"`,
 		"@nina (sig): stale: comms/2027-02-09-node-meeting.md changed after",
@@ -49,7 +49,10 @@ func TestDemoRunsTheWholeLifeOfANotice(t *testing.T) {
 		"Published: 4 deliveries", "mail to dev@example.org", "signature verified",
 		"Nothing is sent twice",
 		`"Follow-up: SIG Node's weekly meeting moves to Thursdays", assigned to alice`,
-		"Due: Tue 2027-02-23", "Done in ",
+		"Due: Tue 2027-02-23",
+		"Step 8/10", "Review requested from both at once: example/contribex-comms, example/steering-committee",
+		"APPROVED — EXPEDITED", "NOT YET RATIFIED", "RATIFIED — tier 2's ladder approved the expedited notice",
+		"Done in ",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("demo output lacks %q", want)
@@ -68,9 +71,10 @@ func TestDemoRunsTheWholeLifeOfANotice(t *testing.T) {
 	// The outbox holds a copy of every publication, each in its own shape.
 	read := func(glob string) string {
 		t.Helper()
+		// The calm notice went out first: its copy is the first match.
 		matches, _ := filepath.Glob(filepath.Join(outbox, glob))
-		if len(matches) != 1 {
-			t.Fatalf("outbox files matching %s: %v, want exactly one", glob, matches)
+		if len(matches) == 0 {
+			t.Fatalf("no outbox file matches %s", glob)
 		}
 		data, err := os.ReadFile(matches[0])
 		if err != nil {
