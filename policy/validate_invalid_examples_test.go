@@ -44,16 +44,9 @@ func readInvalidIndex(t *testing.T) map[string][]string {
 // including the rule it is named after.
 func TestInvalidExamples(t *testing.T) {
 	index := readInvalidIndex(t)
-	paths, err := filepath.Glob("../testdata/invalid/*.md")
-	if err != nil {
-		t.Fatal(err)
-	}
 	seen := map[string]bool{}
-	for _, path := range paths {
+	for _, path := range invalidExamplePaths(t) {
 		name := filepath.Base(path)
-		if name == "README.md" {
-			continue
-		}
 		seen[name] = true
 		t.Run(name, func(t *testing.T) {
 			want, ok := index[name]
@@ -115,4 +108,21 @@ func TestInvalidExamplesCoverTheMainRules(t *testing.T) {
 	if len(missing) > 0 {
 		t.Errorf("no invalid example for %v", missing)
 	}
+}
+
+// invalidExamplePaths lists the invalid example communications (not
+// their README).
+func invalidExamplePaths(t *testing.T) []string {
+	t.Helper()
+	paths, err := filepath.Glob("../testdata/invalid/*.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := paths[:0]
+	for _, p := range paths {
+		if filepath.Base(p) != "README.md" {
+			out = append(out, p)
+		}
+	}
+	return out
 }
