@@ -49,8 +49,9 @@ func (l *policyLoader) decodeRoot(root *yaml.Node) {
 	if e, ok := keys["publish"]; ok {
 		l.decodePublish(e.Value)
 	}
-	if e, ok := keys["followup"]; ok {
-		l.decodeFollowUp(e.Value)
+	followUp, hasFollowUp := keys["followup"]
+	if hasFollowUp {
+		l.decodeFollowUp(followUp.Value)
 	}
 	if e, ok := keys["distinct_approvers"]; ok {
 		if v, ok := l.boolean(e.Value, "distinct_approvers"); ok {
@@ -82,6 +83,12 @@ func (l *policyLoader) decodeRoot(root *yaml.Node) {
 	l.checkTierGroups(root)
 	l.checkTypeTiers()
 	l.checkScopeTiers()
+	if l.rules.Expedite.Enabled && !l.rules.FollowUp.Enabled && hasFollowUp {
+		// Ratification lives on the follow-up issue: /ratify is said there and
+		// the late reminder is posted there. Without it an expedited notice
+		// publishes and is never approved after the fact.
+		l.warnf(followUp.KeyN, RuleRatifyNowhere, "followup is off while the crisis path is on, so an expedited notice gets no follow-up issue to /ratify on and no reminder when ratification is late; turn followup on, or switch the crisis path off with expedite: false")
+	}
 	if len(l.rules.SIGs) == 0 {
 		l.warnf(root, RuleNoSIGs, "no SIG is mapped to a leads team, so no communication can pass its SIG stage; add sigs: {sig-name: org/sig-name-leads}")
 	}

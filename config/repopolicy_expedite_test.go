@@ -62,3 +62,39 @@ func TestExpediteFindings(t *testing.T) {
 		})
 	}
 }
+
+func TestRatificationWithoutFollowUpIsAWarning(t *testing.T) {
+	tests := []struct {
+		name  string
+		lines []string
+		want  bool
+	}{
+		{"follow-up off, crisis path on by default", []string{"followup: {enabled: false}"}, true},
+		{"follow-up off, crisis path off", []string{"followup: {enabled: false}", "expedite: false"}, false},
+		{"follow-up on", []string{"followup: {enabled: true}"}, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			data := strings.Join(withPolicyTeams(tc.lines...), "\n") + "\n"
+			rules, findings := ParseRepoPolicy("p.yml", []byte(data))
+			if rules == nil || policy.HasErrors(findings) {
+				t.Fatalf("want usable rules, got\n%s", renderFindings(findings))
+			}
+			var got []policy.Finding
+			for _, f := range findings {
+				if f.Rule == RuleRatifyNowhere {
+					got = append(got, f)
+				}
+			}
+			if !tc.want {
+				if len(got) != 0 {
+					t.Fatalf("unexpected warning:\n%s", renderFindings(got))
+				}
+				return
+			}
+			if len(got) != 1 || got[0].Severity != policy.SeverityWarning || got[0].Line != 7 || !strings.Contains(got[0].Message, "/ratify") {
+				t.Fatalf("want one warning at the followup line naming /ratify, got\n%s", renderFindings(findings))
+			}
+		})
+	}
+}

@@ -48,4 +48,5 @@ const (
 	RuleCommsPath          = "policy-comms-path"
 	RuleNumber             = "policy-number"
 	RuleNoSIGs             = "policy-no-sigs"
+	RuleRatifyNowhere      = "policy-ratify-without-followup"
 )

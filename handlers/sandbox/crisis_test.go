@@ -36,7 +36,7 @@ func startCrisis(t *testing.T) *sandbox.Sandbox {
 	return start(t, sandbox.Options{Clock: sandbox.NewClock(saturdayNight.Add(5 * time.Minute)), AutoMerge: true})
 }
 
-func openIncident(t *testing.T, sb *sandbox.Sandbox, author, content string) githubfake.PR {
+func openIncident(t testing.TB, sb *sandbox.Sandbox, author, content string) githubfake.PR {
 	t.Helper()
 	pr, ev := sb.GitHub.OpenPR(sandbox.CommsRepo, githubfake.PRSpec{
 		Author: author, Title: "Incident: registry serving corrupted images",
