@@ -2,6 +2,7 @@ package ghclient
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/gregjones/httpcache"
 	"github.com/palantir/go-githubapp/githubapp"
@@ -28,7 +29,7 @@ type Stack struct {
 // installation, reused until GitHub rejects its token) with commsgate's
 // middleware, outermost first:
 //
-//	retry (with a timeout per attempt) → metrics → 401 watch → debug
+//	installation's rate-limit gate → retry (with a timeout per attempt) → metrics → 401 watch → debug
 //	request log → app/installation auth (go-githubapp) → ETag cache
 //	(always revalidated)
 //
@@ -58,7 +59,7 @@ func NewClientCreator(gh githubapp.Config, stack Stack) (githubapp.ClientCreator
 	// One client per installation, rebuilt with a new token after GitHub
 	// rejected credentials (see refreshingClientCreator).
 	delegate := githubapp.NewClientCreator(gh.V3APIURL, gh.V4APIURL, gh.App.IntegrationID, []byte(gh.App.PrivateKey), opts...)
-	return newRefreshingClientCreator(delegate, gen), nil
+	return newRefreshingClientCreator(delegate, gen, newRateLimits(stack.Observer)), nil
 }
 
 // Observer is told of every GitHub response and retry; the server's
@@ -69,6 +70,9 @@ type Observer interface {
 	GitHubResponse(method string, res *http.Response)
 	// GitHubRetry sees each retry with its reason.
 	GitHubRetry(reason string)
+	// GitHubRateLimitWait sees each request held back because its
+	// installation is rate limited, with the reason and the wait.
+	GitHubRateLimitWait(reason string, wait time.Duration)
 }
 
 // observingMiddleware tells the observer of each GitHub response.

@@ -108,11 +108,27 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			req = req.Clone(req.Context())
 			req.Body = body
 		}
+		gate := gateFrom(req.Context())
+		if gate != nil {
+			if err := gate.wait(req.Context()); err != nil {
+				return nil, err
+			}
+		}
 		res, err := t.attempt(req)
+		if gate != nil {
+			gate.observe(req.Context(), res)
+		}
+		verdict := t.judge(req.Context(), req.Method, res, err)
+		if gate != nil && verdict.retry && verdict.wait > 0 {
+			if why, limited := gateReason(verdict.reason, res); limited {
+				// Every other request to the installation waits too, whether
+				// or not this one is retried.
+				gate.pause(req.Context(), t.now().Add(verdict.wait), why)
+			}
+		}
 		if attempt >= t.policy.MaxAttempts || !replayable {
 			return res, err
 		}
-		verdict := t.judge(req.Context(), req.Method, res, err)
 		if !verdict.retry {
 			return res, err
 		}
@@ -196,6 +212,22 @@ func (t *retryTransport) judge(ctx context.Context, method string, res *http.Res
 		return retryVerdict{retry: true, reason: retryServerError, wait: retryAfter(res.Header, t.now())}
 	}
 	return retryVerdict{}
+}
+
+// gateReason tells whether a verdict is a rate limit the whole
+// installation must wait out, and which: a 429 or 403 with budget left is
+// a secondary limit, one with none left the primary limit.
+func gateReason(reason string, res *http.Response) (string, bool) {
+	switch reason {
+	case retrySecondaryRateLimit:
+		return waitSecondaryLimit, true
+	case retryRateLimited:
+		if res != nil && res.Header.Get("X-RateLimit-Remaining") == "0" {
+			return waitPrimaryLimit, true
+		}
+		return waitSecondaryLimit, true
+	}
+	return "", false
 }
 
 // rateLimitVerdict picks the wait GitHub asks for: Retry-After first, then

@@ -46,6 +46,7 @@ func rejectedCredentials(gen *credentialGeneration) githubapp.ClientMiddleware {
 type refreshingClientCreator struct {
 	githubapp.ClientCreator // the uncached creator
 	gen                     *credentialGeneration
+	limits                  *rateLimits
 
 	mu sync.Mutex
 	v3 map[int64]generationClient[*github.Client]
@@ -57,17 +58,24 @@ type generationClient[C any] struct {
 	gen    int64
 }
 
-func newRefreshingClientCreator(delegate githubapp.ClientCreator, gen *credentialGeneration) *refreshingClientCreator {
+func newRefreshingClientCreator(delegate githubapp.ClientCreator, gen *credentialGeneration, limits *rateLimits) *refreshingClientCreator {
 	return &refreshingClientCreator{
 		ClientCreator: delegate,
 		gen:           gen,
+		limits:        limits,
 		v3:            map[int64]generationClient[*github.Client]{},
 		v4:            map[int64]generationClient[*githubv4.Client]{},
 	}
 }
 
 func (c *refreshingClientCreator) NewInstallationClient(installationID int64) (*github.Client, error) {
-	return cachedClient(c, c.v3, installationID, c.ClientCreator.NewInstallationClient)
+	return cachedClient(c, c.v3, installationID, func(id int64) (*github.Client, error) {
+		client, err := c.ClientCreator.NewInstallationClient(id)
+		if err != nil {
+			return nil, err
+		}
+		return gatedClient(client, c.limits.gate(id)), nil
+	})
 }
 
 func (c *refreshingClientCreator) NewInstallationV4Client(installationID int64) (*githubv4.Client, error) {

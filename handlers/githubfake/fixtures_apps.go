@@ -136,3 +136,16 @@ func (s *Server) SetRateLimitRemaining(installationID int64, remaining int) {
 	limit := s.rateLimitFor(caller{App: in.App, Installation: in})
 	limit.Remaining = remaining
 }
+
+// SetRateLimitReset moves the instant the installation's hour ends, so a
+// test can watch the app spread its last requests until then.
+func (s *Server) SetRateLimitReset(installationID int64, reset time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	in, ok := s.st.installations[installationID]
+	if !ok {
+		s.fail("set rate limit reset: no installation %d", installationID)
+		return
+	}
+	s.rateLimitFor(caller{App: in.App, Installation: in}).Reset = reset.Truncate(time.Second)
+}

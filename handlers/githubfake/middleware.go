@@ -182,6 +182,9 @@ func (s *Server) admit(w http.ResponseWriter, r *http.Request, acc access) (call
 	if acc.metering {
 		limit := s.rateLimitFor(c)
 		if limit.Remaining <= 0 {
+			// GitHub's answer carries the budget, so a client knows when
+			// the hour ends.
+			writeRateHeaders(w.Header(), limit)
 			writeJSON(w, http.StatusForbidden, apiError{
 				Message:          "API rate limit exceeded for installation.",
 				DocumentationURL: "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api",
@@ -219,12 +222,16 @@ func (s *Server) setRateHeaders(h http.Header, c caller, charge bool) {
 	if charge && limit.Remaining > 0 {
 		limit.Remaining--
 	}
+	writeRateHeaders(h, limit)
+	h.Set("X-GitHub-Media-Type", "github.v3; format=json")
+}
+
+func writeRateHeaders(h http.Header, limit *rateLimit) {
 	h.Set("X-RateLimit-Limit", strconv.Itoa(limit.Limit))
 	h.Set("X-RateLimit-Remaining", strconv.Itoa(limit.Remaining))
 	h.Set("X-RateLimit-Used", strconv.Itoa(limit.Limit-limit.Remaining))
 	h.Set("X-RateLimit-Reset", strconv.FormatInt(limit.Reset.Unix(), 10))
 	h.Set("X-RateLimit-Resource", "core")
-	h.Set("X-GitHub-Media-Type", "github.v3; format=json")
 }
 
 // applyFault answers the request from a matching fault and reports whether

@@ -49,8 +49,12 @@ type Metrics struct {
 	githubCached   prometheus.Counter
 	githubRetries  *prometheus.CounterVec
 	rateRemaining  *prometheus.GaugeVec
-	timerLag       prometheus.Histogram
-	autoMerge      *prometheus.CounterVec
+	// rateLimitWaits and rateLimitWaited: requests held back at their
+	// installation's rate-limit gate, and for how long in all.
+	rateLimitWaits  *prometheus.CounterVec
+	rateLimitWaited *prometheus.CounterVec
+	timerLag        prometheus.Histogram
+	autoMerge       *prometheus.CounterVec
 }
 
 // latencyBuckets span a cached re-evaluation (milliseconds) to a slow one
@@ -111,6 +115,14 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 			Name: "commsgate_github_rate_limit_remaining",
 			Help: "The X-RateLimit-Remaining GitHub sent last, by X-RateLimit-Resource (core, graphql, search…).",
 		}, []string{"resource"}),
+		rateLimitWaits: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "commsgate_github_rate_limit_waits_total",
+			Help: "GitHub requests held back because their installation is rate limited, by reason (secondary_rate_limit, primary_rate_limit, primary_pacing).",
+		}, []string{"reason"}),
+		rateLimitWaited: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "commsgate_github_rate_limit_wait_seconds_total",
+			Help: "Seconds GitHub requests waited for their installation's rate limit, by reason.",
+		}, []string{"reason"}),
 		timerLag: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Name:    "commsgate_timer_lag_seconds",
 			Help:    "How late a timer (a time gate opening at publish_at, an early merge's publication) fired after its instant.",
@@ -124,7 +136,7 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 	for _, c := range []prometheus.Collector{
 		m.webhooks, m.handled, m.handling, m.queueDepth, m.queueDropped, m.activeHandlers,
 		m.evaluations, m.publications, m.githubRequests, m.githubCached, m.githubRetries, m.rateRemaining,
-		m.timerLag, m.autoMerge,
+		m.rateLimitWaits, m.rateLimitWaited, m.timerLag, m.autoMerge,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	} {
@@ -227,6 +239,15 @@ func (m *Metrics) GitHubResponse(method string, res *http.Response) {
 			}
 			m.rateRemaining.WithLabelValues(resource).Set(n)
 		}
+	}
+}
+
+// GitHubRateLimitWait records a request held back by its installation's
+// rate limit.
+func (m *Metrics) GitHubRateLimitWait(reason string, wait time.Duration) {
+	if m != nil {
+		m.rateLimitWaits.WithLabelValues(reason).Inc()
+		m.rateLimitWaited.WithLabelValues(reason).Add(wait.Seconds())
 	}
 }
 
