@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 
-	"github.com/google/go-github/v62/github"
 	"github.com/palantir/go-githubapp/githubapp"
 
 	"github.com/commsgate/commsgate/handlers/facts"
@@ -19,24 +18,24 @@ var _ githubapp.EventHandler = (*reviewHandler)(nil)
 func (h *reviewHandler) Handles() []string { return []string{"pull_request_review"} }
 
 func (h *reviewHandler) Handle(ctx context.Context, eventType, deliveryID string, payload []byte) error {
-	var event github.PullRequestReviewEvent
+	var event reviewDelivery
 	if err := json.Unmarshal(payload, &event); err != nil {
 		return fmt.Errorf("parse pull_request_review payload: %w", err)
 	}
-	switch event.GetAction() {
+	switch event.Action {
 	case "submitted", "edited", "dismissed":
 	default:
 		return nil
 	}
-	pr := event.GetPullRequest()
+	pr := event.PullRequest
 	if pr == nil {
-		return ignoreIncomplete(ctx, event.GetAction(), "pull_request")
+		return ignoreIncomplete(ctx, event.Action, "pull_request")
 	}
-	if pr.GetState() != "open" {
+	if pr.State != "open" {
 		return nil
 	}
-	installationID := githubapp.GetInstallationIDFromEvent(&event)
-	ctx, _ = githubapp.PreparePRContext(ctx, installationID, event.GetRepo(), pr.GetNumber())
-	t := facts.TargetOf(installationID, event.GetRepo(), pr.GetNumber())
+	installationID, repo := event.installationID(), event.Repository.repository()
+	ctx, _ = githubapp.PreparePRContext(ctx, installationID, repo, pr.Number)
+	t := facts.TargetOf(installationID, repo, pr.Number)
 	return h.app.gate.Evaluate(ctx, t, gate.Request{Trigger: gate.Reviewed})
 }

@@ -31,6 +31,12 @@ type benchOptions struct {
 	QueueSize    int
 	PRs          int
 	CPUProfile   string
+	// The side-by-side comparison with the baseline acknowledger.
+	Rounds      int
+	Concurrency int
+	// The long burst for one PR.
+	PRBurst     int
+	PRBurstRate int
 }
 
 func parseBenchFlags(args []string, stderr io.Writer) (benchOptions, error) {
@@ -47,6 +53,10 @@ func parseBenchFlags(args []string, stderr io.Writer) (benchOptions, error) {
 	fs.IntVar(&o.QueueSize, "queue", config.DefaultQueueSize, "webhook queue size (workers.queue_size); a full queue answers 503")
 	fs.IntVar(&o.PRs, "prs", 4, "open communication pull requests the load is spread over")
 	fs.StringVar(&o.CPUProfile, "cpuprofile", "", "write a CPU profile of the load phases to this file (go tool pprof)")
+	fs.IntVar(&o.Rounds, "rounds", 1, "rounds of the side-by-side comparison with the baseline acknowledger (0 skips it); the report gives the range")
+	fs.IntVar(&o.Concurrency, "concurrency", 50, "senders in the closed-loop comparison")
+	fs.IntVar(&o.PRBurst, "pr-burst", 4000, "deliveries for one PR in the long burst (0 skips it)")
+	fs.IntVar(&o.PRBurstRate, "pr-burst-rate", 400, "deliveries a second in the long burst for one PR")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, `usage: commsgate bench [flags]
 
@@ -54,7 +64,11 @@ Starts the real server against the project's fake GitHub on loopback,
 opens communication pull requests, measures the GitHub requests each kind
 of event costs, then sends signed review and comment webhooks at a steady
 rate and in one burst, and prints acknowledgement latency, throughput,
-drops and memory. Everything runs in this process, fake GitHub included.
+drops and memory. Then it measures commsgate side by side with a baseline
+acknowledger (a bare net/http server that checks the signature and the
+JSON and answers 202), and sends a long burst of deliveries for one PR,
+counting the GitHub requests it costs. Everything runs in this process,
+fake GitHub included.
 
 Flags:
 `)
@@ -80,6 +94,10 @@ Flags:
 		return o, fmt.Errorf("--workers and --queue must be at least 1 (got %d and %d)", o.Workers, o.QueueSize)
 	case o.PRs < 1 || o.PRs > 100:
 		return o, fmt.Errorf("--prs must be between 1 and 100, not %d", o.PRs)
+	case o.Rounds < 0 || o.PRBurst < 0:
+		return o, errors.New("--rounds and --pr-burst must not be negative")
+	case o.Concurrency < 1 || o.PRBurstRate < 1:
+		return o, fmt.Errorf("--concurrency and --pr-burst-rate must be at least 1 (got %d and %d)", o.Concurrency, o.PRBurstRate)
 	}
 	return o, nil
 }
@@ -154,6 +172,18 @@ func runBenchmark(ctx context.Context, opts benchOptions, progress io.Writer) (*
 	if opts.Burst > 0 {
 		fmt.Fprintf(progress, "bench: burst of %d webhooks over %d connections\n", opts.Burst, opts.BurstSenders)
 		if report.Burst, err = d.burst(ctx, pool, opts.Burst, opts.BurstSenders); err != nil {
+			return nil, err
+		}
+	}
+	if opts.Rounds > 0 {
+		fmt.Fprintf(progress, "bench: %d round(s) side by side with the baseline acknowledger: open loop %d/s, closed loop %d senders, %s each\n", opts.Rounds, opts.Rate, opts.Concurrency, opts.Duration)
+		if report.Compare, err = d.compare(ctx, d.sign(prs[0].review), opts); err != nil {
+			return nil, err
+		}
+	}
+	if opts.PRBurst > 0 {
+		fmt.Fprintf(progress, "bench: %d deliveries for one PR at %d/s\n", opts.PRBurst, opts.PRBurstRate)
+		if report.OnePR, err = d.onePRBurst(ctx, prs[0], opts.PRBurst, opts.PRBurstRate); err != nil {
 			return nil, err
 		}
 	}

@@ -69,7 +69,13 @@ func (d *benchDriver) sign(ev githubfake.Event) signedEvent {
 // post delivers one webhook and returns the status and the time to the
 // complete response (the acknowledgement GitHub waits for).
 func (d *benchDriver) post(ctx context.Context, ev signedEvent) (int, time.Duration, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, d.srv.hookURL, bytes.NewReader(ev.payload))
+	return d.postTo(ctx, d.srv.hookURL, ev)
+}
+
+// postTo delivers to another receiver (the baseline acknowledger) over the
+// same client.
+func (d *benchDriver) postTo(ctx context.Context, url string, ev signedEvent) (int, time.Duration, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(ev.payload))
 	if err != nil {
 		return 0, 0, fmt.Errorf("build %s delivery: %w", ev.kind, err)
 	}

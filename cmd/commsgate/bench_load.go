@@ -112,31 +112,11 @@ func percentile(sorted []time.Duration, q float64) time.Duration {
 	return sorted[max(0, min(rank, len(sorted)-1))]
 }
 
-// steady sends rate webhooks a second for duration, open loop: each
-// delivery starts at its scheduled time whether or not earlier ones were
-// answered, so a slow server shows up as latency, not as a lower rate.
+// steady sends rate webhooks a second for duration, open loop.
 func (d *benchDriver) steady(ctx context.Context, pool []signedEvent, rate int, duration time.Duration) (phaseResult, error) {
 	total := int(float64(rate) * duration.Seconds())
 	return d.phase(ctx, total, func(ctx context.Context, a *acks) {
-		var wg sync.WaitGroup
-		start := time.Now()
-		for i := 0; i < total; i++ {
-			at := start.Add(time.Duration(float64(i) * float64(time.Second) / float64(rate)))
-			if wait := time.Until(at); wait > 0 {
-				select {
-				case <-ctx.Done():
-					wg.Wait()
-					return
-				case <-time.After(wait):
-				}
-			}
-			wg.Add(1)
-			go func(ev signedEvent) {
-				defer wg.Done()
-				a.record(d.post(ctx, ev))
-			}(pool[i%len(pool)])
-		}
-		wg.Wait()
+		d.openLoop(ctx, d.srv.hookURL, pool, rate, duration, a)
 	})
 }
 

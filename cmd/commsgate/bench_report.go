@@ -16,6 +16,8 @@ type benchReport struct {
 	Probe   probeResult
 	Steady  phaseResult
 	Burst   phaseResult
+	Compare []compareRound
+	OnePR   onePRBurst
 	PeakRSS uint64 // VmHWM: the process' peak, fake GitHub included
 	RSS     uint64 // VmRSS at the end
 }
@@ -63,6 +65,8 @@ func (r *benchReport) print(w io.Writer) {
 	if r.Steady.FirstError != "" || r.Burst.FirstError != "" {
 		fmt.Fprintf(w, "first delivery error: %s\n", firstNonEmpty(r.Steady.FirstError, r.Burst.FirstError))
 	}
+
+	r.printCompare(w)
 
 	fmt.Fprintf(w, "\nMemory: peak RSS %s, RSS at the end %s\n", mib(r.PeakRSS), mib(r.RSS))
 	if s := r.Steady.Memory; len(s) > 0 {
@@ -141,7 +145,7 @@ func (r *benchReport) goals() []goal {
 		drops.Verdict = verdict(all == counted)
 	}
 	out = append(out, drops)
-	return out
+	return append(out, r.compareGoals(verdict)...)
 }
 
 func meanHeap(s []memorySample) uint64 {

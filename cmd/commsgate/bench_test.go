@@ -24,6 +24,7 @@ func TestBenchSmallRun(t *testing.T) {
 		Rate: 50, Duration: 2 * time.Second, Burst: 400, BurstSenders: 100,
 		ProbeLatency: 20 * time.Millisecond,
 		Workers:      2, QueueSize: 10, PRs: 2,
+		Rounds: 1, Concurrency: 4, PRBurst: 200, PRBurstRate: 400,
 	}
 	var progress bytes.Buffer
 	report, err := runBenchmark(ctx, opts, &progress)
@@ -80,9 +81,33 @@ func TestBenchSmallRun(t *testing.T) {
 		t.Error("no peak RSS read from /proc/self/status")
 	}
 
+	if len(report.Compare) != 1 {
+		t.Fatalf("%d comparison rounds, want 1", len(report.Compare))
+	}
+	c := report.Compare[0]
+	for name, l := range map[string]loopResult{"open baseline": c.OpenBaseline, "open commsgate": c.OpenServer, "closed baseline": c.ClosedBaseline, "closed commsgate": c.ClosedServer} {
+		if l.Accepted == 0 || l.P99 == 0 || l.Errors != 0 || l.Other != 0 {
+			t.Errorf("%s: %d accepted, p99 %s, %d errors, %d other; want every delivery answered", name, l.Accepted, l.P99, l.Errors, l.Other)
+		}
+	}
+	if c.P99Ratio() <= 0 || c.ThroughputRatio() <= 0 {
+		t.Errorf("ratios %.2f and %.2f; both receivers were measured, so both must be positive", c.P99Ratio(), c.ThroughputRatio())
+	}
+	one := report.OnePR
+	if one.Sent != opts.PRBurst || one.Accepted+one.Dropped != one.Sent {
+		t.Errorf("long burst: sent %d, answered %d+%d; want all %d answered", one.Sent, one.Accepted, one.Dropped, opts.PRBurst)
+	}
+	if !one.Right() {
+		t.Errorf("long burst: check before %q, after %q, fresh %q; want the Steering approval taken in and the fresh evaluation to agree", one.Before, one.After, one.Fresh)
+	}
+	if one.Evaluations < 1 || one.Evaluations >= float64(one.Sent)/4 {
+		t.Errorf("long burst: %v evaluations for %d deliveries to one PR; they must be coalesced", one.Evaluations, one.Sent)
+	}
+
 	var out bytes.Buffer
 	report.print(&out)
-	for _, want := range []string{"GitHub requests per event", "sequential round trips", "steady 50/s", "burst", "peak RSS", "Goals", "a full queue answers 503"} {
+	for _, want := range []string{"GitHub requests per event", "sequential round trips", "steady 50/s", "burst", "peak RSS", "Goals", "a full queue answers 503",
+		"Side by side with the baseline acknowledger", "throughput ratio", "Long burst for one PR", "costs < 100 GitHub requests"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("report lacks %q:\n%s", want, out.String())
 		}
@@ -103,6 +128,8 @@ func TestBenchFlags(t *testing.T) {
 		{[]string{"--workers", "0"}, "--workers and --queue must be at least 1"},
 		{[]string{"--prs", "1000"}, "--prs must be between 1 and 100"},
 		{[]string{"extra"}, `unexpected argument "extra"`},
+		{[]string{"--rounds", "-1"}, "--rounds and --pr-burst must not be negative"},
+		{[]string{"--concurrency", "0"}, "--concurrency and --pr-burst-rate must be at least 1"},
 	}
 	for _, tt := range tests {
 		var stderr bytes.Buffer

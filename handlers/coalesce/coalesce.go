@@ -2,7 +2,11 @@
 // requests that arrive meanwhile into one more run.
 package coalesce
 
-import "sync"
+import (
+	"context"
+	"sync"
+	"time"
+)
 
 // Group runs at most one job per key at a time. Requests that arrive
 // while a job runs only mark the key dirty and merge their request into
@@ -10,10 +14,22 @@ import "sync"
 // request, reading GitHub's state afresh. A burst of events for one PR
 // therefore ends with one run that saw the latest state, and an older run
 // can never finish after a newer one and overwrite its result.
+//
+// Under a long burst (thousands of deliveries for one PR over seconds)
+// that still means a run for nearly every delivery, each reading GitHub,
+// for a state that is only wanted once the burst is over. So with a
+// backoff a key that is hot, one where requests keep folding into runs
+// in progress, waits before each run, longer each time: more requests
+// fold in meanwhile. Only folding makes a key hot: events that arrive one
+// after the other, each when the last was done (a reviewer, then an
+// author), never wait.
 type Group[R any] struct {
-	mu    sync.Mutex
-	merge func(a, b R) R
-	state map[string]*keyState[R]
+	mu      sync.Mutex
+	merge   func(a, b R) R
+	backoff func(hotRun int) time.Duration
+	state   map[string]*keyState[R]
+	heat    map[string]*keyHeat
+	now     func() time.Time
 }
 
 type keyState[R any] struct {
@@ -23,21 +39,84 @@ type keyState[R any] struct {
 	pending R
 }
 
+// A key is hot while at least hotFolds requests folded into its runs in
+// the current heatWindow or the one before it.
+const (
+	hotFolds   = 4
+	heatWindow = time.Second
+	// maxHeat bounds the keys remembered; past it the cold ones go.
+	maxHeat = 4096
+)
+
+// keyHeat is how busy a key has been lately; it outlives the key's runs.
+type keyHeat struct {
+	windowStart   time.Time
+	folds, before int // in the current window, and in the one before
+	hotRuns       int // runs since the key became hot
+	lastEnd       time.Time
+}
+
+func (h *keyHeat) fold(now time.Time) {
+	h.roll(now)
+	h.folds++
+}
+
+func (h *keyHeat) roll(now time.Time) {
+	switch since := now.Sub(h.windowStart); {
+	case since >= 2*heatWindow:
+		h.windowStart, h.folds, h.before = now, 0, 0
+	case since >= heatWindow:
+		h.windowStart, h.folds, h.before = h.windowStart.Add(heatWindow), 0, h.folds
+	}
+}
+
+func (h *keyHeat) hot(now time.Time) bool {
+	h.roll(now)
+	return h.folds >= hotFolds || h.before >= hotFolds
+}
+
 // New makes a group that folds requests with merge.
 func New[R any](merge func(a, b R) R) *Group[R] {
-	return &Group[R]{merge: merge, state: make(map[string]*keyState[R])}
+	return &Group[R]{merge: merge, state: map[string]*keyState[R]{}, heat: map[string]*keyHeat{}, now: time.Now}
+}
+
+// WithBackoff makes each run of a hot key wait until wait(n) has passed
+// since its last run ended, n counting the runs since it became hot
+// (1, 2, …). It returns g, for use at construction.
+func (g *Group[R]) WithBackoff(wait func(hotRun int) time.Duration) *Group[R] {
+	g.backoff = wait
+	return g
+}
+
+// Doubling returns a backoff that lets the first hot run go at once, then
+// waits base, 2×base, 4×base… up to ceiling.
+func Doubling(base, ceiling time.Duration) func(hotRun int) time.Duration {
+	return func(hotRun int) time.Duration {
+		if hotRun <= 1 {
+			return 0
+		}
+		d := base
+		for i := 2; i < hotRun && d < ceiling; i++ {
+			d *= 2
+		}
+		return min(d, ceiling)
+	}
 }
 
 // Do runs fn for key, or hands req to the run already in progress. It
-// returns the error of the last run it performed itself.
-func (g *Group[R]) Do(key string, req R, fn func(R) error) error {
+// returns the error of the last run it performed itself. A backoff wait
+// ends early when ctx does; the pending run then still runs, so that no
+// folded request is lost, and sees the cancelled ctx itself.
+func (g *Group[R]) Do(ctx context.Context, key string, req R, fn func(R) error) error {
 	g.mu.Lock()
+	h := g.heatOf(key)
 	if st, running := g.state[key]; running {
 		if st.dirty {
 			st.pending = g.merge(st.pending, req)
 		} else {
 			st.dirty, st.pending = true, req
 		}
+		h.fold(g.now())
 		g.mu.Unlock()
 		return nil
 	}
@@ -46,8 +125,19 @@ func (g *Group[R]) Do(key string, req R, fn func(R) error) error {
 	g.mu.Unlock()
 
 	for {
+		if wait := g.waitBeforeRun(h); wait > 0 {
+			sleep(ctx, wait)
+			g.mu.Lock()
+			if st.dirty { // what folded in while waiting joins this run
+				req = g.merge(req, st.pending)
+				var zero R
+				st.dirty, st.pending = false, zero
+			}
+			g.mu.Unlock()
+		}
 		err := fn(req)
 		g.mu.Lock()
+		h.lastEnd = g.now()
 		if !st.dirty {
 			delete(g.state, key)
 			g.mu.Unlock()
@@ -57,5 +147,54 @@ func (g *Group[R]) Do(key string, req R, fn func(R) error) error {
 		var zero R
 		st.dirty, st.pending = false, zero
 		g.mu.Unlock()
+	}
+}
+
+// waitBeforeRun is how long the next run of a key waits: nothing for a
+// cold key, the backoff less the time since its last run for a hot one.
+func (g *Group[R]) waitBeforeRun(h *keyHeat) time.Duration {
+	if g.backoff == nil {
+		return 0
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	now := g.now()
+	if !h.hot(now) {
+		h.hotRuns = 0
+		return 0
+	}
+	h.hotRuns++
+	return g.backoff(h.hotRuns) - now.Sub(h.lastEnd)
+}
+
+// heatOf returns the key's heat; callers hold g.mu.
+func (g *Group[R]) heatOf(key string) *keyHeat {
+	h, ok := g.heat[key]
+	if !ok {
+		if len(g.heat) >= maxHeat {
+			g.forgetCold()
+		}
+		h = &keyHeat{windowStart: g.now()}
+		g.heat[key] = h
+	}
+	return h
+}
+
+// forgetCold drops the keys that are neither running nor hot.
+func (g *Group[R]) forgetCold() {
+	now := g.now()
+	for key, h := range g.heat {
+		if _, running := g.state[key]; !running && !h.hot(now) {
+			delete(g.heat, key)
+		}
+	}
+}
+
+func sleep(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+	case <-t.C:
 	}
 }

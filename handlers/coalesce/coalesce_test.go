@@ -1,9 +1,11 @@
 package coalesce
 
 import (
+	"context"
 	"errors"
 	"sync"
 	"testing"
+	"time"
 )
 
 // Requests arriving while a run is in progress fold into exactly one
@@ -14,7 +16,7 @@ func TestRequestsDuringARunFoldIntoOneMoreRun(t *testing.T) {
 	var runs [][]string
 	done := make(chan error)
 	go func() {
-		done <- g.Do("pr-1", []string{"opened"}, func(r []string) error {
+		done <- g.Do(context.Background(), "pr-1", []string{"opened"}, func(r []string) error {
 			runs = append(runs, r)
 			if len(runs) == 1 {
 				close(started)
@@ -25,7 +27,7 @@ func TestRequestsDuringARunFoldIntoOneMoreRun(t *testing.T) {
 	}()
 	<-started
 	for _, r := range []string{"review", "comment", "review"} {
-		if err := g.Do("pr-1", []string{r}, func([]string) error {
+		if err := g.Do(context.Background(), "pr-1", []string{r}, func([]string) error {
 			t.Error("a request for a key already running must not run on its own")
 			return nil
 		}); err != nil {
@@ -52,7 +54,7 @@ func TestKeysRunIndependentlyAndReturnTheirOwnError(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			errs[i] = g.Do(key, 1, func(int) error {
+			errs[i] = g.Do(context.Background(), key, 1, func(int) error {
 				if key == "b" {
 					return boom
 				}
@@ -66,8 +68,69 @@ func TestKeysRunIndependentlyAndReturnTheirOwnError(t *testing.T) {
 	}
 	// The key is free again after its run: the next request runs itself.
 	ran := false
-	_ = g.Do("b", 1, func(int) error { ran = true; return nil })
+	_ = g.Do(context.Background(), "b", 1, func(int) error { ran = true; return nil })
 	if !ran {
 		t.Fatal("a finished key must run the next request itself")
+	}
+}
+
+func TestDoublingBackoff(t *testing.T) {
+	wait := Doubling(100*time.Millisecond, time.Second)
+	want := []time.Duration{0, 100 * time.Millisecond, 200 * time.Millisecond, 400 * time.Millisecond, 800 * time.Millisecond, time.Second, time.Second}
+	for i, w := range want {
+		if got := wait(i + 1); got != w {
+			t.Errorf("hot run %d waits %v, want %v", i+1, got, w)
+		}
+	}
+}
+
+// A key hammered for as long as the burst lasts runs a bounded number of
+// times, the last one after the last request, carrying it.
+func TestBurstIsServedByFewRunsAndTheLastSeesTheLastRequest(t *testing.T) {
+	const ceiling = 40 * time.Millisecond
+	g := New(func(a, b int) int { return max(a, b) }).WithBackoff(Doubling(20*time.Millisecond, ceiling))
+	var mu sync.Mutex
+	var seen []int
+	run := func(r int) error {
+		mu.Lock()
+		seen = append(seen, r)
+		mu.Unlock()
+		time.Sleep(5 * time.Millisecond) // an evaluation's own time
+		return nil
+	}
+	var wg sync.WaitGroup
+	const requests = 400
+	start := time.Now()
+	for i := 1; i <= requests; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_ = g.Do(context.Background(), "pr-1", i, run)
+		}()
+		time.Sleep(time.Millisecond / 2)
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	mu.Lock()
+	defer mu.Unlock()
+	// Without the backoff a run would follow each 5 ms run for as long as
+	// the burst lasts; with it, one per ceiling after the first few.
+	if limit := 4 + int(elapsed/ceiling); len(seen) > limit {
+		t.Errorf("%d runs for %d requests over %v, want at most %d: a burst must back off", len(seen), requests, elapsed.Round(time.Millisecond), limit)
+	}
+	if last := seen[len(seen)-1]; last != requests {
+		t.Errorf("the last run carried request %d, want %d: the latest request must be served", last, requests)
+	}
+}
+
+// Events that arrive one after the other, each when the last run is
+// done, never wait, however many there are: only folding makes a key hot.
+func TestSequentialRequestsNeverWait(t *testing.T) {
+	g := New(func(a, b int) int { return a + b }).WithBackoff(func(int) time.Duration { return time.Hour })
+	for i := range 50 {
+		ran := false
+		if err := g.Do(context.Background(), "pr-1", i, func(int) error { ran = true; return nil }); err != nil || !ran {
+			t.Fatalf("request %d: ran %v, err %v", i, ran, err)
+		}
 	}
 }

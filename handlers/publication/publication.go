@@ -23,7 +23,7 @@ import (
 // and restarts the ledger in the commsgate/publish check run keeps every
 // delivery to one target to a single success.
 func (pub *Publisher) Publish(ctx context.Context, t facts.Target) error {
-	return pub.runs.Do(t.Key(), struct{}{}, func(struct{}) error {
+	return pub.runs.Do(ctx, t.Key(), struct{}{}, func(struct{}) error {
 		return pub.publishMerged(ctx, t)
 	})
 }
