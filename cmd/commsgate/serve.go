@@ -45,17 +45,21 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return 2
 	}
 
+	if *sweepEvery <= 0 {
+		// The sweep is what turns a scheduled notice green at publish_at
+		// and resumes interrupted publications; without it they wait
+		// forever. handlers.Deploy reads zero as "no sweep" (tests sweep
+		// on demand), so the flag must never pass it through. Checked
+		// before the configuration, so the flag's error is not hidden
+		// behind a configuration error.
+		fmt.Fprintf(stderr, "commsgate serve: --sweep-interval must be a positive duration such as 1m, not %s: the sweep turns scheduled notices green at publish_at and resumes publications, so it cannot be turned off\n", *sweepEvery)
+		return 2
+	}
 	cfg, err := config.LoadServer(*configPath, os.Getenv)
 	if err != nil {
 		// One line, naming the key to fix; nothing else is printed.
 		fmt.Fprintf(stderr, "commsgate serve: %v\n", err)
 		return 1
-	}
-	if *sweepEvery <= 0 {
-		// The sweep is what turns a scheduled notice green at publish_at
-		// and resumes interrupted publications; without it they wait forever.
-		fmt.Fprintf(stderr, "commsgate serve: --sweep-interval must be positive, not %s\n", *sweepEvery)
-		return 2
 	}
 	logger := server.NewLogger(cfg.Logging, stderr)
 	d, err := handlers.Deploy(cfg, handlers.DeployOptions{Logger: logger, SweepEvery: *sweepEvery})

@@ -32,6 +32,11 @@ func TestMainUsageListsCommands(t *testing.T) {
 		{args: []string{"help", "serve"}, code: 0, contains: "usage: commsgate serve [--config FILE]"},
 		{args: []string{"serve", "--help"}, code: 0, contains: "usage: commsgate serve [--config FILE]"},
 		{args: []string{"serve", "extra"}, code: 2, contains: `unexpected argument "extra"`},
+		// Zero or less would turn the sweep off (handlers.Deploy's "none"),
+		// and scheduled notices would never go out.
+		{args: []string{"serve", "--sweep-interval", "0"}, code: 2, contains: "--sweep-interval must be a positive duration"},
+		{args: []string{"serve", "--sweep-interval", "-1m"}, code: 2, contains: "--sweep-interval must be a positive duration"},
+		{args: []string{"serve", "--sweep-interval=0s"}, code: 2, contains: "not 0s"},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
