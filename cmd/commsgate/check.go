@@ -24,7 +24,8 @@ PATH:LINE:COL: SEVERITY: MESSAGE [RULE], then each document's tier,
 stages and publish_at in every configured time zone.
 
 PATH is a file or a folder (its .md files, recursively; in a repository
-root, only the communications folder). The policy is --config, else the
+root, only the communications folder). Flags may follow the paths.
+The policy is --config, else the
 .github/commsgate.yml of the repository that holds the first PATH, else
 the built-in defaults. Exit status: 0 clean, 1 errors found, 2 usage.
 `
@@ -32,38 +33,34 @@ the built-in defaults. Exit status: 0 clean, 1 errors found, 2 usage.
 // runCheck is `commsgate check`.
 func runCheck(args []string, stdout, stderr io.Writer) int {
 	fset := flag.NewFlagSet("check", flag.ContinueOnError)
-	fset.SetOutput(stderr)
-	fset.Usage = func() { fmt.Fprint(stderr, checkUsage) }
 	configPath := fset.String("config", "", "policy file (default: the repository's .github/commsgate.yml)")
 	nowFlag := fset.String("now", "", "evaluate as of this RFC 3339 instant (default: the current time)")
 	format := fset.String("format", "text", "output format: text, json or github")
-	if err := fset.Parse(args); err != nil {
-		return 2
+	paths, code, ok := parseArgs(fset, checkUsage, args, stdout, stderr)
+	if !ok {
+		return code
 	}
-	if fset.NArg() == 0 {
-		fmt.Fprint(stderr, checkUsage)
-		return 2
+	if len(paths) == 0 {
+		return usageError(stderr, "check", "give a PATH to check: a communication, a folder, or a repository root (e.g. commsgate check .)")
 	}
 	now := time.Now()
 	if *nowFlag != "" {
 		t, err := time.Parse(time.RFC3339, *nowFlag)
 		if err != nil {
-			fmt.Fprintf(stderr, "commsgate check: --now %q is not an RFC 3339 instant (e.g. 2027-02-16T16:00:00Z)\n", *nowFlag)
-			return 2
+			return usageError(stderr, "check", "--now %q is not an RFC 3339 instant (e.g. 2027-02-16T16:00:00Z)", *nowFlag)
 		}
 		now = t
 	}
 	if *format != "text" && *format != "json" && *format != "github" {
-		fmt.Fprintf(stderr, "commsgate check: --format must be text, json or github, not %q\n", *format)
-		return 2
+		return usageError(stderr, "check", "--format must be text, json or github, not %q", *format)
 	}
 
-	rules, policyFindings, root, err := loadCheckPolicy(*configPath, fset.Arg(0))
+	rules, policyFindings, root, err := loadCheckPolicy(*configPath, paths[0])
 	if err != nil {
 		fmt.Fprintf(stderr, "commsgate check: %v\n", err)
 		return 2
 	}
-	files, err := collectFiles(fset.Args(), root, rules)
+	files, err := collectFiles(paths, root, rules)
 	if err != nil {
 		fmt.Fprintf(stderr, "commsgate check: %v\n", err)
 		return 2

@@ -53,8 +53,8 @@ func TestPreviewUsage(t *testing.T) {
 	}{
 		{"help", []string{"--help"}, 0, ""},
 		{"help after path", []string{previewNotice, "-h"}, 0, ""},
-		{"no file", []string{"--channel", "issue"}, 2, "give exactly one FILE, not 0"},
-		{"stray argument", []string{previewNotice, "extra", "--channel", "issue"}, 2, "give exactly one FILE, not 2"},
+		{"no file", []string{"--channel", "issue"}, 2, "give the FILE to preview"},
+		{"stray argument", []string{previewNotice, "extra", "--channel", "issue"}, 2, `unexpected argument "extra"; preview takes exactly one FILE`},
 		{"no channel", []string{previewNotice}, 2, "--channel is required"},
 		{"unknown channel", []string{previewNotice, "--channel", "twitter"}, 2, "the policy's targets are announce, dev-list, slack-announce, status-page"},
 		{"part for slack", []string{previewNotice, "--channel", "slack", "--part", "text"}, 2, "--part only applies to email"},

@@ -29,8 +29,8 @@ func TestMainUsageListsCommands(t *testing.T) {
 		{args: []string{"--help"}, code: 0, toStdout: true, contains: "usage: commsgate COMMAND"},
 		{args: []string{"help"}, code: 0, toStdout: true, contains: "usage: commsgate COMMAND"},
 		{args: []string{"publish-everything"}, code: 2, contains: `unknown command "publish-everything"`},
-		{args: []string{"help", "serve"}, code: 0, contains: "usage: commsgate serve [--config FILE]"},
-		{args: []string{"serve", "--help"}, code: 0, contains: "usage: commsgate serve [--config FILE]"},
+		{args: []string{"help", "serve"}, code: 0, toStdout: true, contains: "usage: commsgate serve [--config FILE]"},
+		{args: []string{"serve", "--help"}, code: 0, toStdout: true, contains: "usage: commsgate serve [--config FILE]"},
 		{args: []string{"serve", "extra"}, code: 2, contains: `unexpected argument "extra"`},
 		// Zero or less would turn the sweep off (handlers.Deploy's "none"),
 		// and scheduled notices would never go out.
