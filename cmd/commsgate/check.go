@@ -24,10 +24,12 @@ PATH:LINE:COL: SEVERITY: MESSAGE [RULE], then each document's tier,
 stages and publish_at in every configured time zone.
 
 PATH is a file or a folder (its .md files, recursively; in a repository
-root, only the communications folder). Flags may follow the paths.
+root, only the communications folder). A .yml or .yaml file is checked as
+a policy file. Finding no communication at all is an error. Flags may follow the paths.
 The policy is --config, else the
 .github/commsgate.yml of the repository that holds the first PATH, else
-the built-in defaults. Exit status: 0 clean, 1 errors found, 2 usage.
+the built-in defaults (said on stderr). Exit status: 0 clean, 1 errors
+found or nothing to check, 2 usage.
 `
 
 // runCheck is `commsgate check`.
@@ -55,27 +57,10 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		return usageError(stderr, "check", "--format must be text, json or github, not %q", *format)
 	}
 
-	rules, policyFindings, root, err := loadCheckPolicy(*configPath, paths[0])
+	result, err := checkPaths(paths, *configPath, now, stderr)
 	if err != nil {
 		fmt.Fprintf(stderr, "commsgate check: %v\n", err)
 		return 2
-	}
-	files, err := collectFiles(paths, root, rules)
-	if err != nil {
-		fmt.Fprintf(stderr, "commsgate check: %v\n", err)
-		return 2
-	}
-
-	result := checkResult{PolicyFindings: policyFindings}
-	if rules != nil {
-		for _, f := range files {
-			content, err := os.ReadFile(f.disk)
-			if err != nil {
-				fmt.Fprintf(stderr, "commsgate check: %v\n", err)
-				return 2
-			}
-			result.add(f.shown, policy.CheckDocument(f.shown, content, rules, now), rules)
-		}
 	}
 	switch *format {
 	case "json":
@@ -93,7 +78,74 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	if result.errors() > 0 {
 		return 1
 	}
+	if result.nothingChecked() {
+		// A wrong path or a misplaced folder must not pass as "clean": a
+		// CI job that checks nothing would stay green forever.
+		fmt.Fprintf(stderr, "commsgate check: no communications found in %s (a communication is a .md file other than README.md in the policy's communications folder)\n", strings.Join(paths, ", "))
+		return 1
+	}
 	return 0
+}
+
+// checkPaths checks every path: policy files named on the command line as
+// policies, everything else as communications under the policy found for
+// them. It says on stderr when that policy is the built-in defaults,
+// because then the repository's SIGs, channels and types are unknown and
+// the findings differ from what the app reports.
+func checkPaths(paths []string, configPath string, now time.Time, stderr io.Writer) (checkResult, error) {
+	var result checkResult
+	var docPaths []string
+	for _, p := range paths {
+		if !isPolicyFile(p) {
+			docPaths = append(docPaths, p)
+			continue
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return result, fmt.Errorf("read policy: %w", err)
+		}
+		_, findings := config.ParseRepoPolicy(filepath.ToSlash(p), data)
+		result.PolicyFindings = append(result.PolicyFindings, findings...)
+		result.Policies = append(result.Policies, filepath.ToSlash(p))
+	}
+	if len(docPaths) == 0 {
+		return result, nil
+	}
+	rules, policyFindings, root, err := loadCheckPolicy(configPath, docPaths[0])
+	if err != nil {
+		return result, err
+	}
+	if rules != nil && configPath == "" && root == "" {
+		fmt.Fprintf(stderr, "commsgate check: no .github/commsgate.yml above %s and no --config: using the built-in defaults, which know none of your repository's SIGs, channels or types\n", docPaths[0])
+	}
+	result.PolicyFindings = append(result.PolicyFindings, policyFindings...)
+	result.PolicyBroken = rules == nil
+	files, err := collectFiles(docPaths, root, rules)
+	if err != nil {
+		return result, err
+	}
+	if rules == nil {
+		return result, nil
+	}
+	for _, f := range files {
+		content, err := os.ReadFile(f.disk)
+		if err != nil {
+			return result, err
+		}
+		result.add(f.shown, policy.CheckDocument(f.shown, content, rules, now), rules)
+	}
+	return result, nil
+}
+
+// isPolicyFile tells a policy file named on the command line from a
+// communication: communications are markdown, the policy is YAML.
+func isPolicyFile(path string) bool {
+	ext := strings.ToLower(filepath.Ext(path))
+	if ext != ".yml" && ext != ".yaml" {
+		return false
+	}
+	info, err := os.Stat(path)
+	return err == nil && !info.IsDir()
 }
 
 // loadCheckPolicy finds and loads the policy. A broken policy is reported
