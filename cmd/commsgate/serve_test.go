@@ -85,7 +85,7 @@ func TestServeConfigErrorIsOneLine(t *testing.T) {
 	if code != 1 {
 		t.Errorf("exit %d, want 1", code)
 	}
-	want := "commsgate serve: config: github.app.integration_id is required (or set GITHUB_APP_INTEGRATION_ID)\n"
+	want := "commsgate serve: config: github.app.integration_id is required: the App ID shown on the app's settings page (or set GITHUB_APP_INTEGRATION_ID)\n"
 	if stderr.String() != want {
 		t.Errorf("stderr = %q, want exactly %q", stderr.String(), want)
 	}
