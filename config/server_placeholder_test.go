@@ -106,16 +106,18 @@ func markedForReplacement(key, value *yaml.Node) bool {
 var (
 	filledSecrets = map[string]string{
 		EnvGitHubWebhookSecret:                "5f0c3e1d9a7b4c2e8f6a1b3d5c7e9f0a",
-		"COMMSGATE_SECRET_MAIL_PASSWORD":      "relay-password",
+		"COMMSGATE_SECRET_SMTP_PASSWORD":      "relay-password",
+		"COMMSGATE_SECRET_STATUS_PAGE_SECRET": "shared-hmac-key",
 		"COMMSGATE_SECRET_SLACK_ANNOUNCE_URL": "https://hooks.slack.example.test/services/T0/B0/xyz",
 		// GITHUB_APP_PRIVATE_KEY: a generated key, below.
 	}
 	filledConfig = map[string]string{
-		"server.public_url":             "https://commsgate.example.test",
-		"github.app.integration_id":     "12",
-		"publish.secrets.mail.host":     "smtp.example.test",
-		"publish.secrets.mail.username": "announcements-bot",
-		"publish.secrets.mail.from":     "Project Announcements <announce@example.test>",
+		"server.public_url":               "https://commsgate.example.test",
+		"github.app.integration_id":       "12",
+		"publish.secrets.smtp.host":       "smtp.example.test",
+		"publish.secrets.smtp.username":   "announcements-bot",
+		"publish.secrets.smtp.from":       "Project Announcements <announce@example.test>",
+		"publish.secrets.status-page.url": "https://status.example.test/hook",
 	}
 )
 
