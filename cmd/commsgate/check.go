@@ -2,14 +2,11 @@ package main
 
 import (
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"time"
 
@@ -23,8 +20,9 @@ Lints communications like a compiler: one line per finding,
 PATH:LINE:COL: SEVERITY: MESSAGE [RULE], then each document's tier,
 stages and publish_at in every configured time zone.
 
-PATH is a file or a folder (its .md files, recursively; in a repository
-root, only the communications folder). A .yml or .yaml file is checked as
+PATH is a file or a folder (its communications, recursively: .md files
+other than README.md, as the app decides; in a repository root, only the
+communications folder). Other files in the folder get a warning. A .yml or .yaml file is checked as
 a policy file. Finding no communication at all is an error. Flags may follow the paths.
 The policy is --config, else the
 .github/commsgate.yml of the repository that holds the first PATH, else
@@ -120,13 +118,14 @@ func checkPaths(paths []string, configPath string, now time.Time, stderr io.Writ
 	}
 	result.PolicyFindings = append(result.PolicyFindings, policyFindings...)
 	result.PolicyBroken = rules == nil
-	files, err := collectFiles(docPaths, root, rules)
-	if err != nil {
-		return result, err
-	}
 	if rules == nil {
 		return result, nil
 	}
+	files, skipped, err := collectFiles(docPaths, root, rules)
+	if err != nil {
+		return result, err
+	}
+	result.Skipped = skipped
 	for _, f := range files {
 		content, err := os.ReadFile(f.disk)
 		if err != nil {
@@ -192,50 +191,4 @@ func findRepoRoot(path string) string {
 			return ""
 		}
 	}
-}
-
-type checkFile struct {
-	disk  string // path to read
-	shown string // path as the user gave it, in slashes
-}
-
-// collectFiles expands folders into their markdown files. A repository
-// root expands to its communications folder only, so its README is not
-// linted as a notice.
-func collectFiles(paths []string, root string, rules *policy.Rules) ([]checkFile, error) {
-	var out []checkFile
-	for _, p := range paths {
-		info, err := os.Stat(p)
-		if err != nil {
-			return nil, err
-		}
-		if !info.IsDir() {
-			out = append(out, checkFile{disk: p, shown: filepath.ToSlash(p)})
-			continue
-		}
-		dir := p
-		if rules != nil && root != "" && sameDir(p, root) {
-			dir = filepath.Join(p, filepath.FromSlash(rules.CommsPath))
-		}
-		err = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			if !d.IsDir() && strings.EqualFold(filepath.Ext(path), ".md") && !strings.EqualFold(d.Name(), "README.md") {
-				out = append(out, checkFile{disk: path, shown: filepath.ToSlash(path)})
-			}
-			return nil
-		})
-		if err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return nil, err
-		}
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].shown < out[j].shown })
-	return out, nil
-}
-
-func sameDir(a, b string) bool {
-	x, err1 := filepath.Abs(a)
-	y, err2 := filepath.Abs(b)
-	return err1 == nil && err2 == nil && x == y
 }

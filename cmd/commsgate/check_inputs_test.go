@@ -91,3 +91,69 @@ func TestCheckFlagsAfterPaths(t *testing.T) {
 		t.Errorf("flags after the path were not applied:\n%.300s", after.String())
 	}
 }
+
+// check reads the files the app would check, by the same definition
+// (policy.ClassifyPath), and warns about files in the communications
+// folder that are not communications instead of skipping them silently.
+func TestCheckUsesTheAppsDefinitionOfACommunication(t *testing.T) {
+	dir := t.TempDir()
+	policyFile, err := os.ReadFile(examplePolicy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	notice, err := os.ReadFile("../../testdata/repo/comms/2027-01-26-contributor-summit.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := map[string][]byte{
+		".github/commsgate.yml":        policyFile,
+		"comms/2027-01-26-summit.md":   notice,
+		"comms/sub/2027-01-26-b.MD":    notice,
+		"comms/README.md":              []byte("# Communications\n"),
+		"comms/2027-01-26-draft.txt":   notice,
+		"comms/.gitkeep":               nil,
+		"docs/2027-01-26-elsewhere.md": notice,
+	}
+	for name, content := range files {
+		path := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, content, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Chdir(dir)
+	var stdout, stderr bytes.Buffer
+	if code := runCheck([]string{"--now", "2027-01-10T09:00:00Z", "."}, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d:\n%s%s", code, stdout.String(), stderr.String())
+	}
+	out := stdout.String()
+	for _, want := range []string{
+		"comms/README.md:1:1: warning: not checked: a README.md explains the folder",
+		"comms/2027-01-26-draft.txt:1:1: warning: not checked: only .md files are communications",
+		"\ncomms/2027-01-26-summit.md\n",
+		"\ncomms/sub/2027-01-26-b.MD\n",
+		"0 errors, 2 warnings in 2 files",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	for _, unwanted := range []string{".gitkeep", "elsewhere"} {
+		if strings.Contains(out, unwanted) {
+			t.Errorf("output mentions %s:\n%s", unwanted, out)
+		}
+	}
+
+	// Named outside the folder: the app would never check it, so neither
+	// does check, and it says why.
+	stdout.Reset()
+	stderr.Reset()
+	if code := runCheck([]string{"docs/2027-01-26-elsewhere.md"}, &stdout, &stderr); code != 1 {
+		t.Errorf("a file outside the folder: exit %d, want 1 (nothing checked)", code)
+	}
+	if !strings.Contains(stdout.String(), "it is outside the communications folder comms/") || !strings.Contains(stderr.String(), "no communications found") {
+		t.Errorf("no explanation:\n%s%s", stdout.String(), stderr.String())
+	}
+}

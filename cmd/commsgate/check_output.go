@@ -17,7 +17,9 @@ type checkResult struct {
 	// PolicyBroken is set when the policy for the communications does not
 	// load, so they were not checked.
 	PolicyBroken bool
-	Documents    []checkedDocument
+	// Skipped are warnings about files that are not communications.
+	Skipped   []policy.Finding
+	Documents []checkedDocument
 }
 
 type checkedDocument struct {
@@ -67,6 +69,7 @@ func describeStage(s policy.Stage) string {
 
 func (r *checkResult) all() []policy.Finding {
 	out := append([]policy.Finding(nil), r.PolicyFindings...)
+	out = append(out, r.Skipped...)
 	for _, d := range r.Documents {
 		out = append(out, d.Findings...)
 	}
