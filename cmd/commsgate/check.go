@@ -15,19 +15,26 @@ import (
 )
 
 const checkUsage = `usage: commsgate check [--config FILE] [--now INSTANT] [--format text|json|github] PATH...
+       commsgate check [--format …] --changed-from REF ROOT
 
 Lints communications like a compiler: one line per finding,
 PATH:LINE:COL: SEVERITY: MESSAGE [RULE], then each document's tier,
 stages and publish_at in every configured time zone.
 
-PATH is a file or a folder (its communications, recursively: .md files
+PATH is a file or a folder: its communications, recursively (.md files
 other than README.md, as the app decides; in a repository root, only the
-communications folder). Other files in the folder get a warning. A .yml or .yaml file is checked as
-a policy file. Finding no communication at all is an error. Flags may follow the paths.
-The policy is --config, else the
-.github/commsgate.yml of the repository that holds the first PATH, else
-the built-in defaults (said on stderr). Exit status: 0 clean, 1 errors
-found or nothing to check, 2 usage.
+communications folder). Other files in the folder get a warning. A .yml
+or .yaml file is checked as a policy file. Finding no communication at
+all is an error. Flags may follow the paths.
+
+With --changed-from REF and the repository root, only the communications
+changed since REF are checked, as the app checks a pull request: what a
+CI job on every pull request wants, since published notices keep a
+publish_at in the past.
+
+The policy is --config, else the .github/commsgate.yml of the repository
+that holds the first PATH, else the built-in defaults (said on stderr).
+Exit status: 0 clean, 1 errors found or nothing to check, 2 usage.
 `
 
 // runCheck is `commsgate check`.
@@ -36,6 +43,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	configPath := fset.String("config", "", "policy file (default: the repository's .github/commsgate.yml)")
 	nowFlag := fset.String("now", "", "evaluate as of this RFC 3339 instant (default: the current time)")
 	format := fset.String("format", "text", "output format: text, json or github")
+	changedFrom := fset.String("changed-from", "", "check only the communications changed since this git ref (PATH must be the repository root), as the app does on a pull request")
 	paths, code, ok := parseArgs(fset, checkUsage, args, stdout, stderr)
 	if !ok {
 		return code
@@ -55,7 +63,10 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		return usageError(stderr, "check", "--format must be text, json or github, not %q", *format)
 	}
 
-	result, err := checkPaths(paths, *configPath, now, stderr)
+	if *changedFrom != "" && len(paths) != 1 {
+		return usageError(stderr, "check", "--changed-from takes one PATH, the repository root (e.g. commsgate check --changed-from origin/main .)")
+	}
+	result, err := checkPaths(paths, *configPath, *changedFrom, now, stderr)
 	if err != nil {
 		fmt.Fprintf(stderr, "commsgate check: %v\n", err)
 		return 2
@@ -90,8 +101,8 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 // them. It says on stderr when that policy is the built-in defaults,
 // because then the repository's SIGs, channels and types are unknown and
 // the findings differ from what the app reports.
-func checkPaths(paths []string, configPath string, now time.Time, stderr io.Writer) (checkResult, error) {
-	var result checkResult
+func checkPaths(paths []string, configPath, changedFrom string, now time.Time, stderr io.Writer) (checkResult, error) {
+	result := checkResult{ChangedFrom: changedFrom}
 	var docPaths []string
 	for _, p := range paths {
 		if !isPolicyFile(p) {
@@ -121,7 +132,19 @@ func checkPaths(paths []string, configPath string, now time.Time, stderr io.Writ
 	if rules == nil {
 		return result, nil
 	}
-	files, skipped, err := collectFiles(docPaths, root, rules)
+	var files []checkFile
+	var skipped []policy.Finding
+	if changedFrom != "" {
+		if root == "" || !sameDir(docPaths[0], root) {
+			return result, fmt.Errorf("--changed-from needs the repository root as its PATH, the folder holding .github/commsgate.yml; %s is not one", docPaths[0])
+		}
+		files, skipped, err = changedCommunications(root, docPaths[0], changedFrom, rules)
+		if err == nil && len(files) == 0 {
+			fmt.Fprintf(stderr, "commsgate check: no communication changed since %s\n", changedFrom)
+		}
+	} else {
+		files, skipped, err = collectFiles(docPaths, root, rules)
+	}
 	if err != nil {
 		return result, err
 	}

@@ -17,6 +17,9 @@ type checkResult struct {
 	// PolicyBroken is set when the policy for the communications does not
 	// load, so they were not checked.
 	PolicyBroken bool
+	// ChangedFrom is the git ref of --changed-from: finding no changed
+	// communication is then the normal case, not a mistake.
+	ChangedFrom string
 	// Skipped are warnings about files that are not communications.
 	Skipped   []policy.Finding
 	Documents []checkedDocument
@@ -79,7 +82,7 @@ func (r *checkResult) all() []policy.Finding {
 // nothingChecked reports a check that looked at nothing: no
 // communication, no policy file, and no broken policy to explain why.
 func (r *checkResult) nothingChecked() bool {
-	return len(r.Documents) == 0 && len(r.Policies) == 0 && !r.PolicyBroken
+	return len(r.Documents) == 0 && len(r.Policies) == 0 && !r.PolicyBroken && r.ChangedFrom == ""
 }
 
 func (r *checkResult) errors() int {

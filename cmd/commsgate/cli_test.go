@@ -61,6 +61,7 @@ func TestStrayArgumentsAreUsageErrors(t *testing.T) {
 		{[]string{"check"}, "give a PATH to check"},
 		{[]string{"check", "--format", "xml", "."}, `--format must be text, json or github, not "xml"`},
 		{[]string{"check", "--colour", "."}, "flag provided but not defined: -colour"},
+		{[]string{"check", "--changed-from", "main", ".", "comms"}, "--changed-from takes one PATH, the repository root"},
 		{[]string{"demo", "now"}, `unexpected argument "now"`},
 	}
 	for _, tt := range tests {
