@@ -51,13 +51,9 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	if len(paths) == 0 {
 		return usageError(stderr, "check", "give a PATH to check: a communication, a folder, or a repository root (e.g. commsgate check .)")
 	}
-	now := time.Now()
-	if *nowFlag != "" {
-		t, err := time.Parse(time.RFC3339, *nowFlag)
-		if err != nil {
-			return usageError(stderr, "check", "--now %q is not an RFC 3339 instant (e.g. 2027-02-16T16:00:00Z)", *nowFlag)
-		}
-		now = t
+	now, err := parseNow(*nowFlag)
+	if err != nil {
+		return usageError(stderr, "check", "%v", err)
 	}
 	if *format != "text" && *format != "json" && *format != "github" {
 		return usageError(stderr, "check", "--format must be text, json or github, not %q", *format)
@@ -168,6 +164,18 @@ func isPolicyFile(path string) bool {
 	}
 	info, err := os.Stat(path)
 	return err == nil && !info.IsDir()
+}
+
+// parseNow reads --now; empty means the current time.
+func parseNow(flagValue string) (time.Time, error) {
+	if flagValue == "" {
+		return time.Now(), nil
+	}
+	t, err := time.Parse(time.RFC3339, flagValue)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("--now %q is not an RFC 3339 instant (e.g. 2027-02-16T16:00:00Z)", flagValue)
+	}
+	return t, nil
 }
 
 // loadCheckPolicy finds and loads the policy. A broken policy is reported

@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/commsgate/commsgate/handlers/publish"
 	"github.com/commsgate/commsgate/policy"
@@ -18,7 +17,7 @@ func init() {
 	registerCommand("preview", "print exactly what one channel would send for a communication", withoutContext(runPreview))
 }
 
-const previewUsage = `usage: commsgate preview FILE --channel NAME [--config FILE] [--part text|html]
+const previewUsage = `usage: commsgate preview FILE --channel NAME [--config FILE] [--part text|html] [--now INSTANT]
 
 Prints what the channel would send for the communication FILE, rendered
 by the same code that publishes it:
@@ -37,7 +36,9 @@ the merge commit are filled in at publication; here the approval record
 lists the stages the communication needs.
 
 Exit status: 0 printed, 1 the communication has template errors (printed
-anyway; it would not be published until they are fixed), 2 usage.
+anyway; it would not be published until they are fixed), 2 usage. The
+schedule rules are judged as of --now (default: the current time), as
+for commsgate check.
 `
 
 // channelKinds are the names a kind goes by on the command line.
@@ -55,6 +56,7 @@ func runPreview(args []string, stdout, stderr io.Writer) int {
 	channel := fset.String("channel", "", "publish target name or kind: issue, email, slack, webhook")
 	configPath := fset.String("config", "", "policy file (default: the repository's .github/commsgate.yml)")
 	part := fset.String("part", "", "email only: print the text or the html part alone")
+	nowFlag := fset.String("now", "", "judge the schedule as of this RFC 3339 instant (default: the current time)")
 	paths, code, ok := parseArgs(fset, previewUsage, args, stdout, stderr)
 	if !ok {
 		return code
@@ -68,6 +70,10 @@ func runPreview(args []string, stdout, stderr io.Writer) int {
 		return usageError(stderr, "preview", "--channel is required")
 	case *part != "" && *part != "text" && *part != "html":
 		return usageError(stderr, "preview", "--part must be text or html, not %q", *part)
+	}
+	now, err := parseNow(*nowFlag)
+	if err != nil {
+		return usageError(stderr, "preview", "%v", err)
 	}
 	file := paths[0]
 
@@ -98,7 +104,7 @@ func runPreview(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	path := repoPath(file, root)
-	check := policy.CheckDocument(path, content, rules, time.Now())
+	check := policy.CheckDocument(path, content, rules, now)
 	n := publish.PreviewNotice(check.Document, "", 0, "", stagesNeeded(check.Document, rules))
 
 	switch kind {

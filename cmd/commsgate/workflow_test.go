@@ -42,22 +42,47 @@ func workflowSteps(t *testing.T) []workflowStep {
 }
 
 // shellWords splits a simple command line as sh would: words separated by
-// spaces, double quotes kept together, $NAME expanded from env.
+// spaces, double quotes keeping spaces inside a word, $NAME expanded from
+// env. Anything that needs a real shell fails the test.
 func shellWords(t *testing.T, line string, env map[string]string) []string {
+	t.Helper()
+	if strings.ContainsAny(line, "'`|;&<>()\\") {
+		t.Fatalf("the command %q needs a real shell; keep it one plain command", line)
+	}
 	var words []string
-	for _, field := range strings.Fields(line) {
-		if strings.ContainsAny(field, "'`|;&<>()") {
-			t.Fatalf("the run line %q needs a real shell; keep it one plain command", line)
-		}
-		field = strings.Trim(field, `"`)
-		if name, ok := strings.CutPrefix(field, "$"); ok {
+	var word strings.Builder
+	inWord, quoted := false, false
+	flush := func() {
+		w := word.String()
+		if name, ok := strings.CutPrefix(w, "$"); ok {
 			v, set := env[name]
 			if !set {
-				t.Fatalf("the run line uses $%s, which the test does not know", name)
+				t.Fatalf("the command %q uses $%s, which the test does not know", line, name)
 			}
-			field = v
+			w = v
 		}
-		words = append(words, field)
+		words = append(words, w)
+		word.Reset()
+		inWord = false
+	}
+	for _, r := range line {
+		switch {
+		case r == '"':
+			quoted, inWord = !quoted, true
+		case r == ' ' && !quoted:
+			if inWord {
+				flush()
+			}
+		default:
+			word.WriteRune(r)
+			inWord = true
+		}
+	}
+	if quoted {
+		t.Fatalf("unbalanced quotes in %q", line)
+	}
+	if inWord {
+		flush()
 	}
 	return words
 }
