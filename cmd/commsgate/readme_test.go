@@ -143,3 +143,16 @@ func TestReadmeCommands(t *testing.T) {
 		}
 	}
 }
+
+// The README's install line names this module, so it installs this
+// command and not a stale fork's.
+func TestReadmeInstallsThisModule(t *testing.T) {
+	data, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "go install " + modulePath(t) + "/cmd/commsgate@latest"
+	if !strings.Contains(string(data), "\n"+want+"\n") {
+		t.Errorf("the README has no line %q", want)
+	}
+}
