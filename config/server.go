@@ -137,7 +137,7 @@ const maxServerConfigBytes = 1 << 20
 // empty path means environment only), overlays the environment read through
 // getenv, applies defaults and validates the result. The error, if any, is a
 // single line naming the key to fix, e.g.
-// "config: github.app.integration_id is required (or set GITHUB_APP_INTEGRATION_ID)".
+// "config: github.app.integration_id is required: the App ID shown on the app's settings page (or set GITHUB_APP_INTEGRATION_ID)".
 func LoadServer(path string, getenv func(string) string) (*Server, error) {
 	if getenv == nil {
 		getenv = os.Getenv

@@ -321,7 +321,7 @@ func TestLoadServerErrors(t *testing.T) {
 		{
 			name: "integration id missing",
 			env:  withEnv(valid, map[string]string{EnvGitHubIntegrationID: ""}),
-			want: "config: github.app.integration_id is required (or set GITHUB_APP_INTEGRATION_ID)",
+			want: "config: github.app.integration_id is required: the App ID shown on the app's settings page (or set GITHUB_APP_INTEGRATION_ID)",
 		},
 		{
 			name: "integration id negative",

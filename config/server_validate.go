@@ -61,12 +61,17 @@ func normalizeServer(cfg *Server) {
 // validateServer returns the first problem, as one line naming the key and,
 // where there is one, the environment variable that sets it.
 func validateServer(cfg *Server) error {
+	// First, so a template's placeholder is named as one rather than as,
+	// say, a private key that is not PEM.
+	if err := checkPlaceholders(cfg); err != nil {
+		return err
+	}
 	app := cfg.Github.App
 	if app.IntegrationID <= 0 {
 		if app.IntegrationID < 0 {
 			return serverKeyError("github.app.integration_id", EnvGitHubIntegrationID, "must be the app's positive numeric ID (shown on the app's settings page)")
 		}
-		return serverKeyError("github.app.integration_id", EnvGitHubIntegrationID, "is required")
+		return serverKeyError("github.app.integration_id", EnvGitHubIntegrationID, "is required: the App ID shown on the app's settings page")
 	}
 	if app.WebhookSecret == "" {
 		return serverKeyError("github.app.webhook_secret", EnvGitHubWebhookSecret, "is required: without it webhook signatures cannot be checked")

@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -58,26 +60,20 @@ names it:
 // server.
 func runSchema(args []string, stdout, stderr io.Writer) int {
 	fset := flag.NewFlagSet("schema", flag.ContinueOnError)
-	fset.SetOutput(stderr)
-	fset.Usage = func() { fmt.Fprint(stderr, schemaUsage) }
 	configPath := fset.String("config", "", "policy file (default: the repository's .github/commsgate.yml, else built-in defaults)")
 	policySchema := fset.Bool("policy", false, "print the schema of the policy file instead of the front matter's")
-	if err := fset.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+	extra, code, ok := parseArgs(fset, schemaUsage, args, stdout, stderr)
+	if !ok {
+		return code
 	}
-	if fset.NArg() > 0 {
-		fmt.Fprintf(stderr, "commsgate schema: unexpected argument %q; the schema goes to standard output, e.g. commsgate schema > .commsgate.schema.json\n", fset.Arg(0))
-		return 2
+	if len(extra) > 0 {
+		return unexpectedArgs(stderr, "schema", extra, "the schema goes to standard output, e.g. commsgate schema > .commsgate.schema.json")
 	}
 	var schema []byte
 	var err error
 	if *policySchema {
 		if *configPath != "" {
-			fmt.Fprintln(stderr, "commsgate schema: --policy takes no --config: the policy file's schema is the same for every repository")
-			return 2
+			return usageError(stderr, "schema", "--policy takes no --config: the policy file's schema is the same for every repository")
 		}
 		// The policy is not loaded: the schema helps most while the policy
 		// is broken.
@@ -112,27 +108,28 @@ security advisory that cannot wait for the next publication window).
 // runNew is `commsgate new`.
 func runNew(args []string, stdout, stderr io.Writer) int {
 	fset := flag.NewFlagSet("new", flag.ContinueOnError)
-	fset.SetOutput(stderr)
-	fset.Usage = func() { fmt.Fprint(stderr, newUsage) }
 	title := fset.String("title", "", "the notice's title")
 	sigs := fset.String("sigs", "", "owning SIGs, comma-separated")
 	configPath := fset.String("config", "", "policy file (default: the repository's .github/commsgate.yml)")
 	toStdout := fset.Bool("stdout", false, "print the draft instead of writing it")
 	expedite := fset.Bool("expedite", false, "draft for the crisis path: publish as soon as approved, ratified afterwards")
-	// The type comes first on the command line; flags may follow it.
-	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
-		fmt.Fprint(stderr, newUsage)
-		return 2
+	positional, code, ok := parseArgs(fset, newUsage, args, stdout, stderr)
+	if !ok {
+		return code
 	}
-	typeName := args[0]
-	if err := fset.Parse(args[1:]); err != nil {
-		return 2
+	if len(positional) > 1 {
+		return unexpectedArgs(stderr, "new", positional[1:], "new takes one TYPE; quote a --title that has spaces")
 	}
 	rules, root, err := loadAuthorPolicy(*configPath, ".")
 	if err != nil {
 		fmt.Fprintf(stderr, "commsgate new: %v\n", err)
 		return 1
 	}
+	if len(positional) == 0 {
+		types := slices.Sorted(maps.Keys(rules.Types))
+		return usageError(stderr, "new", "give the TYPE of the communication, one of: %s", strings.Join(types, ", "))
+	}
+	typeName := positional[0]
 	var sigList []string
 	for _, s := range strings.Split(*sigs, ",") {
 		if s = strings.TrimSpace(s); s != "" {

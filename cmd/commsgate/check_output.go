@@ -11,7 +11,18 @@ import (
 // checkResult accumulates what `commsgate check` reports.
 type checkResult struct {
 	PolicyFindings []policy.Finding
-	Documents      []checkedDocument
+	// Policies are the policy files named on the command line, checked
+	// as policies.
+	Policies []string
+	// PolicyBroken is set when the policy for the communications does not
+	// load, so they were not checked.
+	PolicyBroken bool
+	// ChangedFrom is the git ref of --changed-from: finding no changed
+	// communication is then the normal case, not a mistake.
+	ChangedFrom string
+	// Skipped are warnings about files that are not communications.
+	Skipped   []policy.Finding
+	Documents []checkedDocument
 }
 
 type checkedDocument struct {
@@ -61,10 +72,17 @@ func describeStage(s policy.Stage) string {
 
 func (r *checkResult) all() []policy.Finding {
 	out := append([]policy.Finding(nil), r.PolicyFindings...)
+	out = append(out, r.Skipped...)
 	for _, d := range r.Documents {
 		out = append(out, d.Findings...)
 	}
 	return out
+}
+
+// nothingChecked reports a check that looked at nothing: no
+// communication, no policy file, and no broken policy to explain why.
+func (r *checkResult) nothingChecked() bool {
+	return len(r.Documents) == 0 && len(r.Policies) == 0 && !r.PolicyBroken && r.ChangedFrom == ""
 }
 
 func (r *checkResult) errors() int {
@@ -81,7 +99,7 @@ func (r *checkResult) writeText(w io.Writer) {
 	for _, f := range r.all() {
 		fmt.Fprintln(w, f.String())
 	}
-	if policy.HasErrors(r.PolicyFindings) {
+	if r.PolicyBroken {
 		fmt.Fprintln(w, "\nThe policy file does not load; fix it before the communications can be checked.")
 	}
 	for _, d := range r.Documents {
@@ -111,7 +129,7 @@ func (r *checkResult) writeText(w io.Writer) {
 	}
 	errs := r.errors()
 	warns := len(r.all()) - errs
-	fmt.Fprintf(w, "\n%s, %s in %s\n", plural(errs, "error"), plural(warns, "warning"), plural(len(r.Documents), "file"))
+	fmt.Fprintf(w, "\n%s, %s in %s\n", plural(errs, "error"), plural(warns, "warning"), plural(len(r.Documents)+len(r.Policies), "file"))
 }
 
 // writeGitHub prints GitHub Actions workflow commands, so `commsgate check`

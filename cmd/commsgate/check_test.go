@@ -148,7 +148,9 @@ func TestSchemaCommand(t *testing.T) {
 				t.Fatalf("exit %d, want %d; stderr:\n%s", code, tc.code, stderr.String())
 			}
 			out := stderr.String()
-			if code == 0 && tc.name != "help" {
+			if tc.name == "help" {
+				out = stdout.String()
+			} else if code == 0 {
 				out = stdout.String()
 				if !json.Valid(stdout.Bytes()) {
 					t.Errorf("not JSON:\n%.400s", out)

@@ -116,8 +116,7 @@ merge to publication and the follow-up issue.
 		return opts, 2, false
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "commsgate demo: unexpected argument %q\n", fs.Arg(0))
-		return opts, 2, false
+		return opts, unexpectedArgs(stderr, "demo", fs.Args(), "demo takes only flags"), false
 	}
 	if logs {
 		opts.logs = stderr

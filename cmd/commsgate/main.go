@@ -72,6 +72,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	name := args[0]
 	switch name {
+	case "--version", "-version", "version":
+		fmt.Fprint(stdout, printVersion())
+		return 0
 	case "-h", "-help", "--help", "help":
 		if len(args) > 1 {
 			if c, ok := commands[args[1]]; ok {
@@ -98,7 +101,7 @@ func usage(w io.Writer) {
 		width = max(width, len(name))
 	}
 	sort.Strings(names)
-	fmt.Fprint(w, "usage: commsgate COMMAND [ARGS]\n\nCommands:\n")
+	fmt.Fprint(w, "usage: commsgate COMMAND [ARGS]\n       commsgate --version\n\nCommands:\n")
 	for _, name := range names {
 		fmt.Fprintf(w, "  %-*s  %s\n", width, name, commands[name].summary)
 	}

@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/commsgate/commsgate/handlers/publish"
 	"github.com/commsgate/commsgate/policy"
@@ -18,7 +17,7 @@ func init() {
 	registerCommand("preview", "print exactly what one channel would send for a communication", withoutContext(runPreview))
 }
 
-const previewUsage = `usage: commsgate preview FILE --channel NAME [--config FILE] [--part text|html]
+const previewUsage = `usage: commsgate preview FILE --channel NAME [--config FILE] [--part text|html] [--now INSTANT]
 
 Prints what the channel would send for the communication FILE, rendered
 by the same code that publishes it:
@@ -37,7 +36,9 @@ the merge commit are filled in at publication; here the approval record
 lists the stages the communication needs.
 
 Exit status: 0 printed, 1 the communication has template errors (printed
-anyway; it would not be published until they are fixed), 2 usage.
+anyway; it would not be published until they are fixed), 2 usage. The
+schedule rules are judged as of --now (default: the current time), as
+for commsgate check.
 `
 
 // channelKinds are the names a kind goes by on the command line.
@@ -52,31 +53,27 @@ var channelKinds = map[string]policy.TargetKind{
 // runPreview is `commsgate preview`.
 func runPreview(args []string, stdout, stderr io.Writer) int {
 	fset := flag.NewFlagSet("preview", flag.ContinueOnError)
-	fset.SetOutput(stderr)
-	fset.Usage = func() { fmt.Fprint(stderr, previewUsage) }
 	channel := fset.String("channel", "", "publish target name or kind: issue, email, slack, webhook")
 	configPath := fset.String("config", "", "policy file (default: the repository's .github/commsgate.yml)")
 	part := fset.String("part", "", "email only: print the text or the html part alone")
-	for _, a := range args {
-		if a == "-h" || a == "-help" || a == "--help" {
-			fmt.Fprint(stdout, previewUsage)
-			return 0
-		}
-	}
-	paths, err := parseInterspersed(fset, args)
-	if err != nil {
-		return 2
+	nowFlag := fset.String("now", "", "judge the schedule as of this RFC 3339 instant (default: the current time)")
+	paths, code, ok := parseArgs(fset, previewUsage, args, stdout, stderr)
+	if !ok {
+		return code
 	}
 	switch {
-	case len(paths) != 1:
-		fmt.Fprintf(stderr, "commsgate preview: give exactly one FILE, not %d (%s)\n\n%s", len(paths), strings.Join(paths, " "), previewUsage)
-		return 2
+	case len(paths) == 0:
+		return usageError(stderr, "preview", "give the FILE to preview, e.g. commsgate preview comms/x.md --channel email")
+	case len(paths) > 1:
+		return unexpectedArgs(stderr, "preview", paths[1:], "preview takes exactly one FILE")
 	case *channel == "":
-		fmt.Fprint(stderr, "commsgate preview: --channel is required\n\n"+previewUsage)
-		return 2
+		return usageError(stderr, "preview", "--channel is required")
 	case *part != "" && *part != "text" && *part != "html":
-		fmt.Fprintf(stderr, "commsgate preview: --part must be text or html, not %q\n", *part)
-		return 2
+		return usageError(stderr, "preview", "--part must be text or html, not %q", *part)
+	}
+	now, err := parseNow(*nowFlag)
+	if err != nil {
+		return usageError(stderr, "preview", "%v", err)
 	}
 	file := paths[0]
 
@@ -107,7 +104,7 @@ func runPreview(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	path := repoPath(file, root)
-	check := policy.CheckDocument(path, content, rules, time.Now())
+	check := policy.CheckDocument(path, content, rules, now)
 	n := publish.PreviewNotice(check.Document, "", 0, "", stagesNeeded(check.Document, rules))
 
 	switch kind {
@@ -135,26 +132,6 @@ func runPreview(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
-}
-
-// parseInterspersed parses flags wherever they stand among the arguments,
-// so "preview FILE --channel slack" works as well as the other order.
-func parseInterspersed(fset *flag.FlagSet, args []string) ([]string, error) {
-	var rest []string
-	for {
-		if err := fset.Parse(args); err != nil {
-			return nil, err
-		}
-		args = fset.Args()
-		if len(args) == 0 {
-			return rest, nil
-		}
-		if args[0] == "--" {
-			return append(rest, args[1:]...), nil
-		}
-		rest = append(rest, args[0])
-		args = args[1:]
-	}
 }
 
 // resolveChannel maps a target name of the policy, or a kind, to the kind

@@ -8,6 +8,10 @@ import (
 
 const previewNotice = "../../testdata/repo/comms/2027-03-09-legacy-registry-freeze.md"
 
+// exampleNow is when the examples in testdata/repo were written; tests
+// judge their schedules as of then, so they pass on any day.
+const exampleNow = "2027-01-10T09:00:00Z"
+
 // TestPreviewGolden: each channel prints what its publisher would send,
 // from the same renderers, under the repository's policy.
 func TestPreviewGolden(t *testing.T) {
@@ -24,7 +28,8 @@ func TestPreviewGolden(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.golden, func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
-			if code := runPreview(tt.args, &stdout, &stderr); code != 0 {
+			// As of when the example was written: it does not expire.
+			if code := runPreview(append(tt.args, "--now", exampleNow), &stdout, &stderr); code != 0 {
 				t.Fatalf("exit %d; stderr: %s", code, stderr.String())
 			}
 			golden(t, tt.golden, stdout.Bytes())
@@ -36,7 +41,7 @@ func TestPreviewGolden(t *testing.T) {
 // piped; the title is still shown.
 func TestPreviewIssueTitleGoesToStderr(t *testing.T) {
 	var stdout, stderr bytes.Buffer
-	if code := runPreview([]string{previewNotice, "--channel", "announce"}, &stdout, &stderr); code != 0 {
+	if code := runPreview([]string{previewNotice, "--channel", "announce", "--now", exampleNow}, &stdout, &stderr); code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr.String())
 	}
 	if got := stderr.String(); got != "title: [Action Required] The legacy image registry freezes on 2027-06-15\n" {
@@ -53,8 +58,8 @@ func TestPreviewUsage(t *testing.T) {
 	}{
 		{"help", []string{"--help"}, 0, ""},
 		{"help after path", []string{previewNotice, "-h"}, 0, ""},
-		{"no file", []string{"--channel", "issue"}, 2, "give exactly one FILE, not 0"},
-		{"stray argument", []string{previewNotice, "extra", "--channel", "issue"}, 2, "give exactly one FILE, not 2"},
+		{"no file", []string{"--channel", "issue"}, 2, "give the FILE to preview"},
+		{"stray argument", []string{previewNotice, "extra", "--channel", "issue"}, 2, `unexpected argument "extra"; preview takes exactly one FILE`},
 		{"no channel", []string{previewNotice}, 2, "--channel is required"},
 		{"unknown channel", []string{previewNotice, "--channel", "twitter"}, 2, "the policy's targets are announce, dev-list, slack-announce, status-page"},
 		{"part for slack", []string{previewNotice, "--channel", "slack", "--part", "text"}, 2, "--part only applies to email"},

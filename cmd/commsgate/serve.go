@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -30,32 +29,30 @@ overrides the file. --config defaults to $COMMSGATE_CONFIG.
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	tuneGC()
 	fset := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fset.SetOutput(stderr)
-	fset.Usage = func() { fmt.Fprint(stderr, serveUsage) }
 	configPath := fset.String("config", os.Getenv("COMMSGATE_CONFIG"), "server configuration file (YAML)")
 	sweepEvery := fset.Duration("sweep-interval", time.Minute, "how often open communication PRs are re-evaluated (publish_at, auto-merge, follow-up reminders)")
-	if err := fset.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+	extra, code, ok := parseArgs(fset, serveUsage, args, stdout, stderr)
+	if !ok {
+		return code
 	}
-	if fset.NArg() > 0 {
-		fmt.Fprintf(stderr, "commsgate serve: unexpected argument %q\n", fset.Arg(0))
-		return 2
+	if len(extra) > 0 {
+		return unexpectedArgs(stderr, "serve", extra, "serve takes only flags")
 	}
 
+	if *sweepEvery <= 0 {
+		// The sweep is what turns a scheduled notice green at publish_at
+		// and resumes interrupted publications; without it they wait
+		// forever. handlers.Deploy reads zero as "no sweep" (tests sweep
+		// on demand), so the flag must never pass it through. Checked
+		// before the configuration, so the flag's error is not hidden
+		// behind a configuration error.
+		return usageError(stderr, "serve", "--sweep-interval must be a positive duration such as 1m, not %s: the sweep turns scheduled notices green at publish_at and resumes publications, so it cannot be turned off", *sweepEvery)
+	}
 	cfg, err := config.LoadServer(*configPath, os.Getenv)
 	if err != nil {
 		// One line, naming the key to fix; nothing else is printed.
 		fmt.Fprintf(stderr, "commsgate serve: %v\n", err)
 		return 1
-	}
-	if *sweepEvery <= 0 {
-		// The sweep is what turns a scheduled notice green at publish_at
-		// and resumes interrupted publications; without it they wait forever.
-		fmt.Fprintf(stderr, "commsgate serve: --sweep-interval must be positive, not %s\n", *sweepEvery)
-		return 2
 	}
 	logger := server.NewLogger(cfg.Logging, stderr)
 	d, err := handlers.Deploy(cfg, handlers.DeployOptions{Logger: logger, SweepEvery: *sweepEvery})

@@ -29,9 +29,14 @@ func TestMainUsageListsCommands(t *testing.T) {
 		{args: []string{"--help"}, code: 0, toStdout: true, contains: "usage: commsgate COMMAND"},
 		{args: []string{"help"}, code: 0, toStdout: true, contains: "usage: commsgate COMMAND"},
 		{args: []string{"publish-everything"}, code: 2, contains: `unknown command "publish-everything"`},
-		{args: []string{"help", "serve"}, code: 0, contains: "usage: commsgate serve [--config FILE]"},
-		{args: []string{"serve", "--help"}, code: 0, contains: "usage: commsgate serve [--config FILE]"},
+		{args: []string{"help", "serve"}, code: 0, toStdout: true, contains: "usage: commsgate serve [--config FILE]"},
+		{args: []string{"serve", "--help"}, code: 0, toStdout: true, contains: "usage: commsgate serve [--config FILE]"},
 		{args: []string{"serve", "extra"}, code: 2, contains: `unexpected argument "extra"`},
+		// Zero or less would turn the sweep off (handlers.Deploy's "none"),
+		// and scheduled notices would never go out.
+		{args: []string{"serve", "--sweep-interval", "0"}, code: 2, contains: "--sweep-interval must be a positive duration"},
+		{args: []string{"serve", "--sweep-interval", "-1m"}, code: 2, contains: "--sweep-interval must be a positive duration"},
+		{args: []string{"serve", "--sweep-interval=0s"}, code: 2, contains: "not 0s"},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
@@ -80,7 +85,7 @@ func TestServeConfigErrorIsOneLine(t *testing.T) {
 	if code != 1 {
 		t.Errorf("exit %d, want 1", code)
 	}
-	want := "commsgate serve: config: github.app.integration_id is required (or set GITHUB_APP_INTEGRATION_ID)\n"
+	want := "commsgate serve: config: github.app.integration_id is required: the App ID shown on the app's settings page (or set GITHUB_APP_INTEGRATION_ID)\n"
 	if stderr.String() != want {
 		t.Errorf("stderr = %q, want exactly %q", stderr.String(), want)
 	}
