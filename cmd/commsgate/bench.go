@@ -39,7 +39,9 @@ type benchOptions struct {
 	PRBurstRate int
 }
 
-func parseBenchFlags(args []string, stderr io.Writer) (benchOptions, error) {
+// parseBenchFlags parses the flags; asked for with -h, the usage goes to
+// stdout (help asked for is the answer), after a bad flag to stderr.
+func parseBenchFlags(args []string, stdout, stderr io.Writer) (benchOptions, error) {
 	var o benchOptions
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -57,8 +59,8 @@ func parseBenchFlags(args []string, stderr io.Writer) (benchOptions, error) {
 	fs.IntVar(&o.Concurrency, "concurrency", 50, "senders in the closed-loop comparison")
 	fs.IntVar(&o.PRBurst, "pr-burst", 4000, "deliveries for one PR in the long burst (0 skips it)")
 	fs.IntVar(&o.PRBurstRate, "pr-burst-rate", 400, "deliveries a second in the long burst for one PR")
-	fs.Usage = func() {
-		fmt.Fprint(stderr, `usage: commsgate bench [flags]
+	usage := func(w io.Writer) {
+		fmt.Fprint(w, `usage: commsgate bench [flags]
 
 Starts the real server against the project's fake GitHub on loopback,
 opens communication pull requests, measures the GitHub requests each kind
@@ -72,9 +74,17 @@ fake GitHub included.
 
 Flags:
 `)
+		fs.SetOutput(w)
 		fs.PrintDefaults()
+		fs.SetOutput(stderr)
 	}
+	fs.Usage = func() {}
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			usage(stdout)
+		} else {
+			usage(stderr)
+		}
 		return o, err
 	}
 	switch {
@@ -103,7 +113,7 @@ Flags:
 }
 
 func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	opts, err := parseBenchFlags(args, stderr)
+	opts, err := parseBenchFlags(args, stdout, stderr)
 	if errors.Is(err, flag.ErrHelp) {
 		return 0
 	}

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"io"
 	"strings"
 	"testing"
 	"time"
@@ -133,7 +134,7 @@ func TestBenchFlags(t *testing.T) {
 	}
 	for _, tt := range tests {
 		var stderr bytes.Buffer
-		_, err := parseBenchFlags(tt.args, &stderr)
+		_, err := parseBenchFlags(tt.args, io.Discard, &stderr)
 		switch {
 		case tt.wantErr == "" && err != nil:
 			t.Errorf("bench %v: unexpected error %v", tt.args, err)
