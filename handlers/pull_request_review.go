@@ -2,13 +2,13 @@ package handlers
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 
 	"github.com/palantir/go-githubapp/githubapp"
 
 	"github.com/commsgate/commsgate/handlers/facts"
 	"github.com/commsgate/commsgate/handlers/gate"
+	"github.com/commsgate/commsgate/handlers/server"
 )
 
 type reviewHandler struct{ app *App }
@@ -18,8 +18,13 @@ var _ githubapp.EventHandler = (*reviewHandler)(nil)
 func (h *reviewHandler) Handles() []string { return []string{"pull_request_review"} }
 
 func (h *reviewHandler) Handle(ctx context.Context, eventType, deliveryID string, payload []byte) error {
-	var event reviewDelivery
-	if err := json.Unmarshal(payload, &event); err != nil {
+	// Everything the gate needs is in the delivery's addressing, which the
+	// queue has decoded already; GitHub's whole event is never needed.
+	event, ok := server.DeliveryFrom(ctx)
+	if !ok {
+		event = server.DecodeDelivery(payload)
+	}
+	if err := event.Err(); err != nil {
 		return fmt.Errorf("parse pull_request_review payload: %w", err)
 	}
 	switch event.Action {
@@ -34,7 +39,7 @@ func (h *reviewHandler) Handle(ctx context.Context, eventType, deliveryID string
 	if pr.State != "open" {
 		return nil
 	}
-	installationID, repo := event.installationID(), event.Repository.repository()
+	installationID, repo := event.InstallationID(), event.GitHubRepository()
 	ctx, _ = githubapp.PreparePRContext(ctx, installationID, repo, pr.Number)
 	t := facts.TargetOf(installationID, repo, pr.Number)
 	return h.app.gate.Evaluate(ctx, t, gate.Request{Trigger: gate.Reviewed})

@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"encoding/json"
 	"io"
 	"net/http"
 	"runtime/debug"
@@ -35,34 +34,11 @@ const (
 	logKeyRepository  = "github_repository"
 )
 
-// deliveryTarget is the little of a webhook payload that says what it is
-// about, decoded by the worker for its log lines (validatePayload checks
-// the JSON before the acknowledgement).
-type deliveryTarget struct {
-	Installation *struct {
-		ID int64 `json:"id"`
-	} `json:"installation"`
-	Repository *struct {
-		Name     string `json:"name"`
-		FullName string `json:"full_name"`
-		Owner    struct {
-			Login string `json:"login"`
-		} `json:"owner"`
-	} `json:"repository"`
-	PullRequest *struct {
-		Number int `json:"number"`
-	} `json:"pull_request"`
-	Issue *struct {
-		Number      int              `json:"number"`
-		PullRequest *json.RawMessage `json:"pull_request"`
-	} `json:"issue"`
-}
-
 // withDeliveryFields adds the installation, repository and pull request (or
 // issue) of a delivery to the context's logger, under go-githubapp's keys
 // (the ones githubapp.PreparePRContext uses), for the lines the queue
 // writes about a delivery: its outcome, error or panic.
-func withDeliveryFields(ctx context.Context, t deliveryTarget) context.Context {
+func withDeliveryFields(ctx context.Context, t *Delivery) context.Context {
 	lc := zerolog.Ctx(ctx).With()
 	if t.Installation != nil && t.Installation.ID > 0 {
 		lc = lc.Int64(githubapp.LogKeyInstallationID, t.Installation.ID)

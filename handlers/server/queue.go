@@ -100,14 +100,6 @@ func validatePayload(payload []byte) error {
 	return nil
 }
 
-// parseDeliveryTarget reads the fields the queue's log lines carry; a
-// payload of the wrong shape just has none.
-func parseDeliveryTarget(payload []byte) deliveryTarget {
-	var target deliveryTarget
-	_ = json.Unmarshal(payload, &target)
-	return target
-}
-
 // errQueueClosed refuses a delivery that arrives after draining began
 // (only possible when open HTTP requests outlive the shutdown grace).
 var errQueueClosed = errors.New("the server is shutting down")
@@ -155,7 +147,11 @@ func (h *instrumentedHandler) Handle(ctx context.Context, eventType, deliveryID 
 	q.metrics.handlerStarted()
 	start := time.Now()
 	outcome := HandlerOK
-	logger := zerolog.Ctx(withDeliveryFields(ctx, parseDeliveryTarget(payload)))
+	// Decoded once: the queue's lines carry its fields, and handlers that
+	// need no more than these read it from their context (DeliveryFrom).
+	delivery := DecodeDelivery(payload)
+	logger := zerolog.Ctx(withDeliveryFields(ctx, delivery))
+	ctx = context.WithValue(ctx, deliveryKey{}, delivery)
 	defer func() {
 		if v := recover(); v != nil {
 			outcome = HandlerPanic
