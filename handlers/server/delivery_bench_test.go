@@ -46,3 +46,25 @@ func reviewPayload(tb testing.TB) []byte {
 	_, ev := gh.SubmitReview("example/comms", pr.Number, githubfake.ReviewSpec{User: "nina", State: "APPROVED"})
 	return ev.Payload
 }
+
+// BenchmarkValidatePayload is the JSON check GitHub waits for, against
+// encoding/json.Valid, which the baseline acknowledger uses.
+func BenchmarkValidatePayload(b *testing.B) {
+	payload := reviewPayload(b)
+	b.Run("gjson", func(b *testing.B) {
+		b.SetBytes(int64(len(payload)))
+		for b.Loop() {
+			if err := validatePayload(payload); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("encoding-json-baseline", func(b *testing.B) {
+		b.SetBytes(int64(len(payload)))
+		for b.Loop() {
+			if !json.Valid(payload) {
+				b.Fatal("invalid")
+			}
+		}
+	})
+}

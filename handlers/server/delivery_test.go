@@ -67,3 +67,15 @@ func TestDecodeDeliveryRefusesWhatItCannotTrust(t *testing.T) {
 		t.Errorf("a comment on a pull request: %+v, %v", d.Issue, d.Err())
 	}
 }
+
+// The JSON check before the answer must refuse what encoding/json refuses.
+func TestValidatePayloadAgreesWithEncodingJSON(t *testing.T) {
+	for _, p := range []string{
+		`{"a":1}`, `{"a":[1,2,{"b":null}],"c":"\u00e9\n"}`, ` {"a":true} `,
+		`{"a":1`, `{"a":01}`, `{"a":"\x"}`, `{"a":1,}`, `{'a':1}`, `{"a":1}{"b":2}`, `{"a":NaN}`, `{"a":"` + "\x01" + `"}`,
+	} {
+		if got, want := validatePayload([]byte(p)) == nil, json.Valid([]byte(p)); got != want {
+			t.Errorf("%q: accepted %v, encoding/json says valid %v", p, got, want)
+		}
+	}
+}
