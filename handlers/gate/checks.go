@@ -252,6 +252,18 @@ func (p *checkPoster) brokenPolicy(ctx context.Context, findings []policy.Findin
 	return p.post(ctx, checkResult{name: report.CheckApproval, conclusion: "failure", title: title, summary: summary})
 }
 
+// noCommunication passes both checks on a pull request with nothing to
+// check, saying why.
+func (p *checkPoster) noCommunication(ctx context.Context, commsPath string, files int) error {
+	title, summary := report.NoCommunication(commsPath, facts.PolicyPath, files)
+	for _, name := range []string{report.CheckTemplate, report.CheckApproval} {
+		if err := p.post(ctx, checkResult{name: name, conclusion: "success", title: title, summary: summary}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // evaluationError records that the decision could not be made.
 func (p *checkPoster) evaluationError(ctx context.Context, cause error) error {
 	return p.post(ctx, evaluationErrorResult(cause))

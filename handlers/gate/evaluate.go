@@ -131,9 +131,11 @@ func (g *Gate) evaluatePass(ctx context.Context, p *pass) (passResult, error) {
 
 	comms, policyChanged := facts.ChangedFiles(pol.Rules, st.Files)
 	if len(comms) == 0 && !policyChanged {
-		logger.Debug().Msg("pull request touches no communication")
-		res.outcome = "skipped"
-		return res, nil
+		// Both checks still appear: branch protection requires them, and a
+		// pull request that changes only a README must be able to merge.
+		logger.Debug().Msg("pull request touches no communication: both checks pass")
+		res.outcome = "no_communication"
+		return res, checks.noCommunication(ctx, pol.Rules.CommsPath, len(st.Files))
 	}
 	if p.req.RetargetedFrom != "" {
 		c, err := g.recordRetarget(ctx, p, p.req.RetargetedFrom, st.PR.GetBase().GetRef())

@@ -24,6 +24,22 @@ func BrokenPolicyApproval(policyPath string) (title, summary string) {
 		"Nothing can be approved under a policy that does not load. Fix the findings listed in **" + CheckTemplate + "** on the default branch, then comment `/commsgate recheck`."
 }
 
+// NoCommunication is both checks on a pull request that changes no
+// communication and not the policy: there is nothing to validate or
+// approve, and a required check that never appears would block it for
+// ever (a README, CODEOWNERS, a workflow).
+func NoCommunication(commsPath, policyPath string, files int) (title, summary string) {
+	noun := "files"
+	if files == 1 {
+		noun = "file"
+	}
+	return "Passed — no communication in this pull request",
+		fmt.Sprintf("This pull request changes %d %s, none of them a communication under `%s` and not the policy file `%s`, "+
+			"so there is nothing to validate or approve. The check passes so that branch protection, which requires it, does not block the change.\n\n"+
+			"If a file here should be a communication, move it under `%s` with a `%s` name; it is then checked and needs its approvals.",
+			files, noun, commsPath, policyPath, commsPath, policy.CommunicationExt)
+}
+
 // EvaluationError is the approval check when the facts could not be read:
 // an unproven success must never stand.
 func EvaluationError(cause error) (title, summary string) {

@@ -254,3 +254,11 @@ func golden(t *testing.T, name, got string) {
 		t.Errorf("%s differs from the golden file (run go test ./handlers/report -update to accept):\n--- got ---\n%s\n--- want ---\n%s", name, got, want)
 	}
 }
+
+func TestNoCommunicationGolden(t *testing.T) {
+	title, summary := NoCommunication("comms/", ".github/commsgate.yml", 2)
+	golden(t, "no-communication.md", "# "+title+"\n\n"+summary+"\n")
+	if _, one := NoCommunication("comms/", ".github/commsgate.yml", 1); !strings.Contains(one, "changes 1 file,") {
+		t.Errorf("one file: %q", one)
+	}
+}
