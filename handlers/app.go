@@ -61,6 +61,8 @@ type AppOptions struct {
 	// often). TimerLag observes how late each timer fired.
 	TimerPoll time.Duration
 	TimerLag  func(time.Duration)
+	// NoBurstBackoff: see gate.Options.
+	NoBurstBackoff bool
 }
 
 // App routes webhook events to the gate and the publisher. The two share
@@ -83,7 +85,7 @@ func NewApp(clients githubapp.ClientCreator, o AppOptions) *App {
 	cache := facts.NewCache(o.TeamTTL, o.Now)
 	self := ghclient.NewIdentity(clients, o.AppID, o.BotLogin)
 	a := &App{clients: clients, cache: cache, self: self, timers: timers.New(o.Now, o.TimerPoll, o.TimerLag)}
-	a.gate = gate.New(clients, gate.Options{Cache: cache, Self: self, Now: o.Now, Observer: o.Evaluations, Timers: a.timers})
+	a.gate = gate.New(clients, gate.Options{Cache: cache, Self: self, Now: o.Now, Observer: o.Evaluations, Timers: a.timers, NoBurstBackoff: o.NoBurstBackoff})
 	a.publisher = publication.New(clients, publication.Options{
 		Cache: cache, Self: self, Now: o.Now, Timers: a.timers,
 		Secrets: o.Secrets, HTTPClient: o.HTTPClient, Retry: o.Retry, Observer: o.Publications,

@@ -123,14 +123,30 @@ func TestBurstIsServedByFewRunsAndTheLastSeesTheLastRequest(t *testing.T) {
 	}
 }
 
-// Events that arrive one after the other, each when the last run is
-// done, never wait, however many there are: only folding makes a key hot.
-func TestSequentialRequestsNeverWait(t *testing.T) {
+// A few events in a row, each when the last run is done, never wait.
+func TestAFewSequentialRequestsNeverWait(t *testing.T) {
 	g := New(func(a, b int) int { return a + b }).WithBackoff(func(int) time.Duration { return time.Hour })
-	for i := range 50 {
+	for i := range hotFolds {
 		ran := false
 		if err := g.Do(context.Background(), "pr-1", i, func(int) error { ran = true; return nil }); err != nil || !ran {
 			t.Fatalf("request %d: ran %v, err %v", i, ran, err)
 		}
+	}
+}
+
+// Runs too quick to overlap the next request are a burst all the same
+// when the requests keep coming right after each run ends.
+func TestQuickRunsBackToBackMakeAKeyHot(t *testing.T) {
+	var waited []time.Duration
+	g := New(func(a, b int) int { return a + b }).WithBackoff(func(n int) time.Duration {
+		d := time.Duration(n) * time.Millisecond
+		waited = append(waited, d)
+		return d
+	})
+	for i := range 2 * hotFolds {
+		_ = g.Do(context.Background(), "pr-1", i, func(int) error { return nil })
+	}
+	if len(waited) == 0 {
+		t.Fatal("requests right after each run never made the key hot")
 	}
 }

@@ -66,6 +66,11 @@ type Options struct {
 	// Timers evaluate a scheduled notice again at the moment its time
 	// gate opens; without them the sweep does, at its next pass.
 	Timers Scheduler
+	// NoBurstBackoff evaluates a hot PR again as soon as the last run
+	// ends. Production backs off; a test harness that waits for the
+	// server to be idle after every event turns it off, or it would wait
+	// out backoffs it did not come to test.
+	NoBurstBackoff bool
 }
 
 // New builds the gate.
@@ -75,7 +80,10 @@ func New(clients githubapp.ClientCreator, o Options) *Gate {
 	}
 	g := &Gate{
 		clients: clients, cache: o.Cache, self: o.Self, now: o.Now, observer: o.Observer, timers: o.Timers,
-		passes: coalesce.New(merge).WithBackoff(coalesce.Doubling(burstBackoff, burstBackoffCeiling)),
+		passes: coalesce.New(merge),
+	}
+	if !o.NoBurstBackoff {
+		g.passes.WithBackoff(coalesce.Doubling(burstBackoff, burstBackoffCeiling))
 	}
 	g.reader = func(gh *github.Client) facts.Reader { return facts.NewGitHub(gh, g.cache, g.self) }
 	return g

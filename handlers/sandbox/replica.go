@@ -39,6 +39,10 @@ type ReplicaOptions struct {
 	// PublishRetry retries failed deliveries to targets; the zero value
 	// is the app's default.
 	PublishRetry publication.Retry
+	// NoBurstBackoff re-evaluates a PR hit by many events at once without
+	// waiting; the sandbox's own server uses it, since Settle waits for an
+	// idle server after every event. Replicas and the bench keep it on.
+	NoBurstBackoff bool
 }
 
 // Replica is a commsgate server (its own queue, caches and GitHub
@@ -87,7 +91,7 @@ func (s *Sandbox) StartReplica(o ReplicaOptions) (*Replica, error) {
 		Logger: r.logger, Listener: ln, SweepEvery: o.SweepEvery, GitHubRetry: o.GitHubRetry,
 		// The sandbox's clock jumps when a test moves it: the timers look
 		// at it often, so a time gate opens within milliseconds of a move.
-		App: handlers.AppOptions{Now: s.now, BotLogin: s.App.BotLogin, Retry: o.PublishRetry, TimerPoll: 10 * time.Millisecond},
+		App: handlers.AppOptions{Now: s.now, BotLogin: s.App.BotLogin, Retry: o.PublishRetry, TimerPoll: 10 * time.Millisecond, NoBurstBackoff: o.NoBurstBackoff},
 	})
 	if err != nil {
 		ln.Close()

@@ -104,7 +104,8 @@ func Start(opts Options) (*Sandbox, error) {
 		Workers: opts.Workers, QueueSize: opts.QueueSize,
 		SweepEvery: opts.SweepEvery,
 		// Quick retries: a sandbox shows backoff, it does not wait for it.
-		PublishRetry: publication.Retry{Attempts: 3, BaseDelay: 20 * time.Millisecond},
+		PublishRetry:   publication.Retry{Attempts: 3, BaseDelay: 20 * time.Millisecond},
+		NoBurstBackoff: true,
 	})
 	if err != nil {
 		s.closeReceivers()

@@ -72,10 +72,12 @@ func TestDecodeDeliveryRefusesWhatItCannotTrust(t *testing.T) {
 func TestValidatePayloadAgreesWithEncodingJSON(t *testing.T) {
 	for _, p := range []string{
 		`{"a":1}`, `{"a":[1,2,{"b":null}],"c":"\u00e9\n"}`, ` {"a":true} `,
+		`{"a":"[[{\"}"}`, strings.Repeat(`{"a":`, 9999) + "1" + strings.Repeat("}", 9999),
+		strings.Repeat(`{"a":`, 10001) + "1" + strings.Repeat("}", 10001), strings.Repeat("[", 100000) + strings.Repeat("]", 100000),
 		`{"a":1`, `{"a":01}`, `{"a":"\x"}`, `{"a":1,}`, `{'a':1}`, `{"a":1}{"b":2}`, `{"a":NaN}`, `{"a":"` + "\x01" + `"}`,
 	} {
 		if got, want := validatePayload([]byte(p)) == nil, json.Valid([]byte(p)); got != want {
-			t.Errorf("%q: accepted %v, encoding/json says valid %v", p, got, want)
+			t.Errorf("%.60q: accepted %v, encoding/json says valid %v", p, got, want)
 		}
 	}
 }

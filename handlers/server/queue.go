@@ -96,10 +96,42 @@ func validatePayload(payload []byte) error {
 	if !bytes.HasPrefix(bytes.TrimSpace(payload), []byte("{")) {
 		return errors.New("the payload is not a JSON object")
 	}
-	if !gjson.ValidBytes(payload) {
+	if !gjson.ValidBytes(payload) || nestedDeeperThan(payload, maxJSONDepth) {
 		return errors.New("the payload is invalid JSON")
 	}
 	return nil
+}
+
+// maxJSONDepth is encoding/json's own nesting limit: a payload deeper
+// than that would pass here and fail in every handler that decodes it.
+const maxJSONDepth = 10000
+
+// nestedDeeperThan reports whether valid JSON nests objects and arrays
+// deeper than limit. gjson does not bound the depth.
+func nestedDeeperThan(valid []byte, limit int) bool {
+	depth, inString, escaped := 0, false, false
+	for _, c := range valid {
+		switch {
+		case inString:
+			switch {
+			case escaped:
+				escaped = false
+			case c == '\\':
+				escaped = true
+			case c == '"':
+				inString = false
+			}
+		case c == '"':
+			inString = true
+		case c == '{' || c == '[':
+			if depth++; depth > limit {
+				return true
+			}
+		case c == '}' || c == ']':
+			depth--
+		}
+	}
+	return false
 }
 
 // errQueueClosed refuses a delivery that arrives after draining began
