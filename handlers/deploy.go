@@ -39,6 +39,10 @@ type Deployment struct {
 // metrics first, because the GitHub clients, the gate and the publisher
 // all record into them; then the clients, the App, and the server that
 // dispatches webhooks to it and runs its sweep. It makes no network calls.
+// credentialsCheckTTL is how long /readyz reuses its proof that GitHub
+// accepts the app's credentials.
+const credentialsCheckTTL = 30 * time.Second
+
 func Deploy(cfg *config.Server, o DeployOptions) (*Deployment, error) {
 	registry := prometheus.NewRegistry()
 	metrics, err := server.NewMetrics(registry)
@@ -68,6 +72,7 @@ func Deploy(cfg *config.Server, o DeployOptions) (*Deployment, error) {
 		server.WithLogger(o.Logger),
 		server.WithMetrics(metrics, registry),
 		server.WithEventHandlers(app.EventHandlers()...),
+		server.WithReadinessCheck("github credentials", ghclient.CredentialsCheck(clients, credentialsCheckTTL)),
 	}
 	timerLogger := o.Logger.With().Str("task", "timers").Logger()
 	opts = append(opts, server.WithBackgroundTask(server.BackgroundTask{

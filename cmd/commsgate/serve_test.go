@@ -3,10 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"crypto/rsa"
-	"crypto/x509"
-	"encoding/pem"
 	"fmt"
 	"net"
 	"net/http"
@@ -16,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/commsgate/commsgate/handlers/githubfake"
 )
 
 func TestMainUsageListsCommands(t *testing.T) {
@@ -93,10 +91,11 @@ func TestServeConfigErrorIsOneLine(t *testing.T) {
 
 func TestServeRunsUntilCancelled(t *testing.T) {
 	clearServerEnv(t)
-	key, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		t.Fatal(err)
-	}
+	// /readyz proves the credentials with GitHub, so the server talks to
+	// the fake GitHub as an app it knows.
+	gh := githubfake.New(t)
+	defer gh.Close()
+	app := gh.CreateApp("commsgate")
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -106,11 +105,11 @@ func TestServeRunsUntilCancelled(t *testing.T) {
 
 	dir := t.TempDir()
 	path := filepath.Join(dir, "serve.yaml")
-	yaml := fmt.Sprintf("server: {address: 127.0.0.1, port: %d}\ngithub:\n  app: {integration_id: 12, webhook_secret: s3cret}\nshutdown: {drain_timeout: 2s}\n", port)
+	yaml := fmt.Sprintf("server: {address: 127.0.0.1, port: %d}\ngithub:\n  v3_api_url: %s/\n  app: {integration_id: %d, webhook_secret: s3cret}\nshutdown: {drain_timeout: 2s}\n", port, gh.URL(), app.ID)
 	if err := os.WriteFile(path, []byte(yaml), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	t.Setenv("GITHUB_APP_PRIVATE_KEY", string(pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)})))
+	t.Setenv("GITHUB_APP_PRIVATE_KEY", string(app.PrivateKeyPEM))
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
