@@ -1,17 +1,14 @@
 package main
 
 import (
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
-	"strings"
 	"time"
+
+	"github.com/google/go-github/v62/github"
 )
 
 // baselineAcknowledger is the least any correct webhook receiver does: it
@@ -44,7 +41,7 @@ func baselineHandler(secret []byte) http.Handler {
 			http.Error(w, "could not read the payload", http.StatusBadRequest)
 			return
 		}
-		if err := checkSignature(r.Header.Get("X-Hub-Signature-256"), body, secret); err != nil {
+		if err := github.ValidateSignature(r.Header.Get(github.SHA256SignatureHeader), body, secret); err != nil {
 			http.Error(w, err.Error(), http.StatusUnauthorized)
 			return
 		}
@@ -58,20 +55,3 @@ func baselineHandler(secret []byte) http.Handler {
 
 // maxWebhookBytes is GitHub's own cap on a payload, as the server has it.
 const maxWebhookBytes = 25 << 20
-
-func checkSignature(header string, body, secret []byte) error {
-	hexSum, ok := strings.CutPrefix(header, "sha256=")
-	if !ok {
-		return errors.New("missing X-Hub-Signature-256")
-	}
-	got, err := hex.DecodeString(hexSum)
-	if err != nil {
-		return errors.New("malformed X-Hub-Signature-256")
-	}
-	mac := hmac.New(sha256.New, secret)
-	mac.Write(body)
-	if !hmac.Equal(got, mac.Sum(nil)) {
-		return errors.New("X-Hub-Signature-256 does not match")
-	}
-	return nil
-}

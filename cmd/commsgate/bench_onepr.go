@@ -17,10 +17,6 @@ type onePRBurst struct {
 	// and after it drained; Fresh is the title one more evaluation on the
 	// quiet server writes, which is what GitHub's final state implies.
 	Before, After, Fresh string
-	// Changed is whether GitHub's state moved during the burst (a Steering
-	// approval halfway through), so that the right answer differs from
-	// the one before it.
-	Changed bool
 }
 
 // Right is whether the check after the burst is the one a fresh
@@ -59,6 +55,5 @@ func (d *benchDriver) onePRBurst(ctx context.Context, pr benchPR, n, rate int) (
 		return out, err
 	}
 	out.Fresh = title()
-	out.Changed = out.Fresh != out.Before
 	return out, nil
 }

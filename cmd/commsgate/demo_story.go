@@ -307,21 +307,32 @@ func (d *demoStory) reachPublishAt(ctx context.Context) error {
 	return d.expectMergeButton(true)
 }
 
-func (d *demoStory) publish(ctx context.Context) error {
+// mergeAndPublish has carla merge the pull request and expects the
+// publication to succeed; it returns the merged webhook, which GitHub may
+// deliver again.
+func (d *demoStory) mergeAndPublish(ctx context.Context) (githubfake.Event, error) {
 	d.out.say("carla merges #%d.", d.pr.Number)
 	merged, ev := d.sb.GitHub.MergePR(sandbox.CommsRepo, d.pr.Number, "carla")
 	if err := d.send(ctx, ev); err != nil {
-		return err
+		return ev, err
 	}
 	d.pr = merged
 	run, err := d.check(checkPublish)
 	if err != nil {
-		return err
+		return ev, err
 	}
 	if run.Conclusion != "success" {
-		return fmt.Errorf("publish check is %s/%s %q, expected success:\n%s", run.Status, run.Conclusion, run.Title, run.Summary)
+		return ev, fmt.Errorf("publish check is %s/%s %q, expected success:\n%s", run.Status, run.Conclusion, run.Title, run.Summary)
 	}
 	d.out.checkTitle(run)
+	return ev, nil
+}
+
+func (d *demoStory) publish(ctx context.Context) error {
+	ev, err := d.mergeAndPublish(ctx)
+	if err != nil {
+		return err
+	}
 	if err := d.showDeliveries(); err != nil {
 		return err
 	}

@@ -214,18 +214,16 @@ func (t *retryTransport) judge(ctx context.Context, method string, res *http.Res
 	return retryVerdict{}
 }
 
-// gateReason tells whether a verdict is a rate limit the whole
-// installation must wait out, and which: a 429 or 403 with budget left is
-// a secondary limit, one with none left the primary limit.
+// gateReason tells whether a verdict is a secondary limit the whole
+// installation must wait out: a 429 or 403 that GitHub marked as one, or
+// one with budget left. An exhausted primary limit (remaining 0) has
+// already paused the installation when its headers were observed.
 func gateReason(reason string, res *http.Response) (string, bool) {
 	switch reason {
 	case retrySecondaryRateLimit:
 		return waitSecondaryLimit, true
 	case retryRateLimited:
-		if res != nil && res.Header.Get("X-RateLimit-Remaining") == "0" {
-			return waitPrimaryLimit, true
-		}
-		return waitSecondaryLimit, true
+		return waitSecondaryLimit, res == nil || res.Header.Get("X-RateLimit-Remaining") != "0"
 	}
 	return "", false
 }

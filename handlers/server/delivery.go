@@ -18,22 +18,32 @@ import (
 // GitHub's whole event (a pull request with its head and base
 // repositories, every user, links) costs several times this.
 type Delivery struct {
-	Action       string `json:"action"`
-	Installation *struct {
-		ID int64 `json:"id"`
-	} `json:"installation"`
-	Repository  *DeliveryRepository `json:"repository"`
-	PullRequest *struct {
-		Number int    `json:"number"`
-		State  string `json:"state"`
-	} `json:"pull_request"`
-	Issue *struct {
-		Number      int              `json:"number"`
-		PullRequest *json.RawMessage `json:"pull_request"`
-	} `json:"issue"`
+	Action       string                `json:"action"`
+	Installation *DeliveryInstallation `json:"installation"`
+	Repository   *DeliveryRepository   `json:"repository"`
+	PullRequest  *DeliveryPullRequest  `json:"pull_request"`
+	Issue        *DeliveryIssue        `json:"issue"`
 
 	// err is why the payload did not decode; the fields are then partial.
 	err error
+}
+
+// DeliveryInstallation is the installation a delivery came for.
+type DeliveryInstallation struct {
+	ID int64 `json:"id"`
+}
+
+// DeliveryPullRequest is the pull request a delivery is about.
+type DeliveryPullRequest struct {
+	Number int    `json:"number"`
+	State  string `json:"state"`
+}
+
+// DeliveryIssue is the issue a delivery is about; PullRequest is set when
+// the issue is a pull request (a comment on one arrives this way).
+type DeliveryIssue struct {
+	Number      int              `json:"number"`
+	PullRequest *json.RawMessage `json:"pull_request"`
 }
 
 // Err is why the payload did not decode into these fields, nil if it did.
@@ -97,10 +107,7 @@ func DecodeDelivery(payload []byte) *Delivery {
 		case "action":
 			d.Action = value.String()
 		case "installation":
-			id := positive(value.Get("id"), "installation.id", &problems)
-			d.Installation = &struct {
-				ID int64 `json:"id"`
-			}{ID: id}
+			d.Installation = &DeliveryInstallation{ID: positive(value.Get("id"), "installation.id", &problems)}
 		case "repository":
 			r := &DeliveryRepository{
 				Name: value.Get("name").String(), FullName: value.Get("full_name").String(),
@@ -109,15 +116,11 @@ func DecodeDelivery(payload []byte) *Delivery {
 			r.Owner.Login = value.Get("owner.login").String()
 			d.Repository = r
 		case "pull_request":
-			d.PullRequest = &struct {
-				Number int    `json:"number"`
-				State  string `json:"state"`
-			}{Number: int(positive(value.Get("number"), "pull_request.number", &problems)), State: value.Get("state").String()}
+			d.PullRequest = &DeliveryPullRequest{
+				Number: int(positive(value.Get("number"), "pull_request.number", &problems)), State: value.Get("state").String(),
+			}
 		case "issue":
-			issue := &struct {
-				Number      int              `json:"number"`
-				PullRequest *json.RawMessage `json:"pull_request"`
-			}{Number: int(positive(value.Get("number"), "issue.number", &problems))}
+			issue := &DeliveryIssue{Number: int(positive(value.Get("number"), "issue.number", &problems))}
 			if link := value.Get("pull_request"); link.Exists() {
 				raw := json.RawMessage(link.Raw)
 				issue.PullRequest = &raw
