@@ -104,8 +104,8 @@ func (a *App) NewSweeper(interval time.Duration) *sweep.Sweeper {
 // publish_at, an early merge's publication. Run them beside the server.
 func (a *App) Timers() *timers.Timers { return a.timers }
 
-// EventHandlers are the go-githubapp handlers to register with the
-// dispatcher.
+// EventHandlers are the go-githubapp handlers the server routes
+// deliveries to (server.WithEventHandlers).
 func (a *App) EventHandlers() []githubapp.EventHandler {
 	return []githubapp.EventHandler{
 		&pullRequestHandler{app: a},

@@ -91,11 +91,16 @@ func (d *Delivery) GitHubRepository() *github.Repository {
 // encoding/json, which checks and decodes every byte (the pull request
 // object alone is most of a payload); see BenchmarkDecodeDelivery.
 func DecodeDelivery(payload []byte) *Delivery {
-	var d Delivery
 	if !gjson.ValidBytes(payload) {
-		d.err = errors.New("the payload is not valid JSON")
-		return &d
+		return &Delivery{err: errors.New("the payload is not valid JSON")}
 	}
+	return decodeValidDelivery(payload)
+}
+
+// decodeValidDelivery is DecodeDelivery for a payload already known to be
+// valid JSON (the queue checked it before accepting the delivery).
+func decodeValidDelivery(payload []byte) *Delivery {
+	var d Delivery
 	root := gjson.ParseBytes(payload)
 	if !root.IsObject() {
 		d.err = errors.New("the payload is not a JSON object")

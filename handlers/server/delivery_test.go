@@ -74,6 +74,8 @@ func TestValidatePayloadAgreesWithEncodingJSON(t *testing.T) {
 		`{"a":1}`, `{"a":[1,2,{"b":null}],"c":"\u00e9\n"}`, ` {"a":true} `,
 		`{"a":"[[{\"}"}`, strings.Repeat(`{"a":`, 9999) + "1" + strings.Repeat("}", 9999),
 		strings.Repeat(`{"a":`, 10001) + "1" + strings.Repeat("}", 10001), strings.Repeat("[", 100000) + strings.Repeat("]", 100000),
+		// Wide, not deep: more brackets than the depth limit, few nested.
+		`{"a":[` + strings.Repeat(`[],{},`, 10001) + `[]]}`,
 		`{"a":1`, `{"a":01}`, `{"a":"\x"}`, `{"a":1,}`, `{'a':1}`, `{"a":1}{"b":2}`, `{"a":NaN}`, `{"a":"` + "\x01" + `"}`,
 	} {
 		if got, want := validatePayload([]byte(p)) == nil, json.Valid([]byte(p)); got != want {

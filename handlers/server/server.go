@@ -148,14 +148,8 @@ func NewServer(cfg *config.Server, opts ...ServerOption) (*Server, error) {
 	eventHandlers := set.handlers
 
 	s.queue = newDeliveryQueue(cfg.Workers, metrics)
-	dispatcher := githubapp.NewEventDispatcher(eventHandlers, cfg.Github.App.WebhookSecret,
-		githubapp.WithScheduler(s.queue),
-		githubapp.WithErrorCallback(s.webhookError),
-		githubapp.WithResponseCallback(s.webhookResponse),
-	)
-
 	mux := http.NewServeMux()
-	mux.Handle("POST "+WebhookPath, s.verifyWebhook(dispatcher))
+	mux.Handle("POST "+WebhookPath, s.webhookHandler(eventHandlers))
 	mux.HandleFunc("GET "+HealthzPath, s.healthz)
 	mux.HandleFunc("GET "+ReadyzPath, s.readyz)
 	mux.Handle("GET "+MetricsPath, promhttp.HandlerFor(gatherer, promhttp.HandlerOpts{}))

@@ -18,6 +18,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -394,6 +395,8 @@ func TestWebhookRejectionsNeverReachAHandler(t *testing.T) {
 		{"signed JSON array", delivery{event: "pull_request", body: []byte(`[1, 2]`)},
 			http.StatusBadRequest, WebhookRejectedMalformed, "pull_request"},
 		{"signed null", delivery{event: "pull_request", body: []byte(`null`)},
+			http.StatusBadRequest, WebhookRejectedMalformed, "pull_request"},
+		{"signed form that does not parse", delivery{event: "pull_request", body: []byte(`payload=%zz`), contentType: "application/x-www-form-urlencoded"},
 			http.StatusBadRequest, WebhookRejectedMalformed, "pull_request"},
 	}
 	for i, tt := range tests {
@@ -805,5 +808,30 @@ func TestNewServerRefusesAnUnsafeConfig(t *testing.T) {
 	}
 	if _, err := NewServer(valid(), WithLogger(zerolog.Nop())); err != nil {
 		t.Errorf("valid config refused: %v", err)
+	}
+}
+
+// Two handlers claiming one event: the earlier gets it, as with
+// go-githubapp's dispatcher, whose rule WithEventHandlers documents.
+func TestWebhookRoutesAnEventToTheEarlierHandler(t *testing.T) {
+	first, second := newRecordingHandler("pull_request"), newRecordingHandler("pull_request", "issue_comment")
+	ts := startTestServer(t, testServerConfig{}, first, second)
+	payload := readPayload(t, "pull_request.opened.json")
+	if status, _ := ts.send(t, delivery{event: "pull_request", id: "route-1", body: payload}); status != http.StatusOK {
+		t.Fatalf("pull_request: status %d, want 200", status)
+	}
+	if status, _ := ts.send(t, delivery{event: "issue_comment", id: "route-2", body: payload}); status != http.StatusOK {
+		t.Fatalf("issue_comment: status %d, want 200", status)
+	}
+	for deadline := time.Now().Add(5 * time.Second); ts.Pending() > 0; time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the deliveries were not handled")
+		}
+	}
+	if got := first.handled(); !slices.Equal(got, []string{"route-1"}) {
+		t.Errorf("the first handler got %v, want [route-1]", got)
+	}
+	if got := second.handled(); !slices.Equal(got, []string{"route-2"}) {
+		t.Errorf("the second handler got %v, want [route-2]: pull_request is the first one's", got)
 	}
 }
