@@ -36,20 +36,38 @@ type BranchProtection struct {
 	Unread []string
 }
 
-// ProtectionWarnings says, for each of the named checks, how the branch
-// fails to require it from this app, and how to fix it; nil when every
-// check is required from this app.
-func ProtectionWarnings(b BranchProtection, checks []string) []string {
-	var out []string
+// ProtectionGap is one of commsgate's checks that the branch does not
+// require from this app: what is wrong, and the setting that fixes it.
+type ProtectionGap struct {
+	Check   string
+	Problem string
+	Fix     string
+}
+
+// ProtectionGaps says, for each of the named checks, how the branch fails
+// to require it from this app, and how to fix it; nil when every check is
+// required from this app.
+func ProtectionGaps(b BranchProtection, checks []string) []ProtectionGap {
+	var out []ProtectionGap
 	for _, name := range checks {
-		if w := protectionWarning(b, name); w != "" {
-			out = append(out, w)
+		if problem, fix := protectionGap(b, name); problem != "" {
+			out = append(out, ProtectionGap{Check: name, Problem: problem, Fix: fix})
 		}
 	}
 	return out
 }
 
-func protectionWarning(b BranchProtection, name string) string {
+// ProtectionWarnings is ProtectionGaps in sentences, each ending with its
+// fix, for the approval check's summary.
+func ProtectionWarnings(b BranchProtection, checks []string) []string {
+	var out []string
+	for _, g := range ProtectionGaps(b, checks) {
+		out = append(out, g.Problem+" Fix: "+g.Fix+".")
+	}
+	return out
+}
+
+func protectionGap(b BranchProtection, name string) (problem, fix string) {
 	var anyApp, otherApps []RequiredCheck
 	for _, c := range b.Required {
 		if c.Name != name {
@@ -57,26 +75,26 @@ func protectionWarning(b BranchProtection, name string) string {
 		}
 		switch {
 		case c.AppID != 0 && (c.AppID == b.AppID || b.AppID == 0):
-			return ""
+			return "", ""
 		case c.AppID == 0:
 			anyApp = append(anyApp, c)
 		default:
 			otherApps = append(otherApps, c)
 		}
 	}
-	fix := fmt.Sprintf("require `%s` with commsgate as its source (%s)", name, protectionSetting(b))
+	fix = fmt.Sprintf("require `%s` with commsgate as its source (%s)", name, protectionSetting(b))
 	switch {
 	case len(otherApps) > 0:
-		return fmt.Sprintf("`%s` is required from app id %d (%s), not from commsgate (app id %d): commsgate's result does not count, and that app's does. Fix: %s.",
-			name, otherApps[0].AppID, otherApps[0].Source, b.AppID, fix)
+		return fmt.Sprintf("`%s` is required from app id %d (%s), not from commsgate (app id %d): commsgate's result does not count, and that app's does.",
+			name, otherApps[0].AppID, otherApps[0].Source, b.AppID), fix
 	case len(anyApp) > 0:
-		return fmt.Sprintf("`%s` is required from any source (%s): a run of that name from any other app or a workflow passes it. Fix: %s.",
-			name, anyApp[0].Source, fix)
+		return fmt.Sprintf("`%s` is required from any source (%s): a run of that name from any other app or a workflow passes it.",
+			name, anyApp[0].Source), fix
 	case len(b.Unread) > 0:
-		return fmt.Sprintf("`%s` is not required by any rule commsgate can read, and %s. Fix: grant the permission, or %s.",
-			name, strings.Join(b.Unread, "; "), fix)
+		return fmt.Sprintf("`%s` is not required by any rule commsgate can read, and %s.",
+			name, strings.Join(b.Unread, "; ")), "grant the permission, or " + fix
 	default:
-		return fmt.Sprintf("`%s` is not required: a pull request can be merged without it. Fix: %s.", name, fix)
+		return fmt.Sprintf("`%s` is not required: a pull request can be merged without it.", name), fix
 	}
 }
 

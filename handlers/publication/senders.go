@@ -22,18 +22,9 @@ import (
 // server's configuration, so a pull request can never redirect a notice
 // to an address of its author's choosing.
 func (pub *Publisher) senderFor(ctx context.Context, gh *github.Client, target policy.Target) (publish.Sender, error) {
-	secret, hasSecret := pub.secrets[config.CanonicalSecretName(target.Secret)]
-	need := func(kind config.SecretKind) error {
-		if target.Secret == "" {
-			return fmt.Errorf("target %s needs `secret:` naming a %s secret of the server configuration", target.Name, kind)
-		}
-		if !hasSecret {
-			return fmt.Errorf("target %s names secret %q, which the server configuration does not define", target.Name, target.Secret)
-		}
-		if secret.Kind != kind {
-			return fmt.Errorf("target %s needs a %s secret, but %q is a %s secret", target.Name, kind, target.Secret, secret.Kind)
-		}
-		return nil
+	secret, err := config.TargetSecret(target, pub.secrets)
+	if err != nil {
+		return nil, err
 	}
 	switch target.Kind {
 	case policy.TargetGitHubIssue:
@@ -49,9 +40,6 @@ func (pub *Publisher) senderFor(ctx context.Context, gh *github.Client, target p
 		}
 		return &publish.IssueSender{Target: target.Name, Client: gh, Owner: owner, Repo: repo, Labels: target.Labels, Author: author}, nil
 	case policy.TargetEmail:
-		if err := need(config.SecretSMTP); err != nil {
-			return nil, err
-		}
 		tlsConfig, err := relayTLSConfig(secret.CAFile)
 		if err != nil {
 			return nil, fmt.Errorf("target %s: %w", target.Name, err)
@@ -63,14 +51,8 @@ func (pub *Publisher) senderFor(ctx context.Context, gh *github.Client, target p
 			To: []string{target.To}, TLS: publish.TLSPolicy(secret.TLS), TLSConfig: tlsConfig, Now: pub.now,
 		}, nil
 	case policy.TargetSlack:
-		if err := need(config.SecretSlack); err != nil {
-			return nil, err
-		}
 		return &publish.SlackSender{Target: target.Name, WebhookURL: secret.URL, Client: pub.httpClient}, nil
 	case policy.TargetWebhook:
-		if err := need(config.SecretWebhook); err != nil {
-			return nil, err
-		}
 		return &publish.WebhookSender{Target: target.Name, URL: secret.URL, Secret: []byte(secret.Secret), Client: pub.httpClient, Now: pub.now}, nil
 	default:
 		return nil, fmt.Errorf("target %s has unknown kind %q", target.Name, target.Kind)

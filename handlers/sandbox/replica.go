@@ -111,6 +111,13 @@ func (s *Sandbox) StartReplica(o ReplicaOptions) (*Replica, error) {
 	return r, nil
 }
 
+// ServerConfig is the configuration the sandbox's servers run with, as
+// `commsgate serve` would load it: for tools that check an installation
+// from the outside (doctor).
+func (s *Sandbox) ServerConfig() (*config.Server, error) {
+	return config.LoadServer("", s.environment(0, 0))
+}
+
 // environment is the server configuration, given the way an operator
 // would: through the environment, secrets included. Zero workers or queue
 // size leave the configuration's default.
