@@ -10,7 +10,9 @@ import (
 	"time"
 )
 
-// CreateApp registers a GitHub App and generates its private key.
+// CreateApp registers a GitHub App and generates its private key. It has
+// app.yml's permissions and events; SetAppPermissions and SetAppEvents
+// change them.
 func (s *Server) CreateApp(slug string) App {
 	key, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
@@ -23,6 +25,7 @@ func (s *Server) CreateApp(slug string) App {
 	a := &app{
 		ID: s.st.id(), Slug: slug, Name: slug, Key: key, KeyPEM: keyPEM,
 		Owner: s.st.userFor(slug + "-owner"), Bot: s.st.userFor(slug + "[bot]"), Created: s.now(),
+		Permissions: defaultAppPermissions(), Events: defaultAppEvents(),
 	}
 	s.st.apps[a.ID] = a
 	return App{ID: a.ID, Slug: a.Slug, BotLogin: a.Bot.Login, PrivateKeyPEM: keyPEM}

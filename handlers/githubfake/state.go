@@ -76,6 +76,11 @@ type app struct {
 	Owner   *user
 	Bot     *user
 	Created time.Time
+	// Permissions and Events are what the app was registered with; its
+	// installations have the same (the fake has no pending upgrade
+	// an owner must accept).
+	Permissions map[string]string
+	Events      []string
 }
 
 type installation struct {
