@@ -99,6 +99,7 @@ func (s *Server) renderApp(a *app) wApp {
 		ID: a.ID, Slug: a.Slug, NodeID: nodeID("App", a.ID), Owner: s.renderUser(a.Owner), Name: a.Name,
 		HTMLURL: s.apiURL("/apps/%s", a.Slug), CreatedAt: ghTime(a.Created), UpdatedAt: ghTime(a.Created),
 		Permissions: grantedPermissions(a), Events: subscribedEvents(a),
+		Description: a.Description, ExternalURL: a.ExternalURL,
 	}
 }
 

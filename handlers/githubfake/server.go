@@ -7,7 +7,10 @@
 // test reads: change state, deliver the event, look at what the app did.
 //
 // Setting up: New, CreateRepo, CreateApp (its PrivateKeyPEM and ID
-// configure the app under test, with URL()+"/" as the API URL), Install,
+// configure the app under test, with URL()+"/" as the API URL), or GitHub's
+// manifest flow (routes_manifest.go: POST /settings/apps/new or
+// /organizations/{org}/settings/apps/new, then POST
+// /app-manifests/{code}/conversions, unauthenticated), Install,
 // CreateTeam, GrantTeamRepo, AddOrgMember, SetCollaborator, ProtectBranch.
 //
 // Acting as people (each returns the webhook Event): OpenPR, PushToPR,
@@ -129,6 +132,7 @@ func (s *Server) handler() http.Handler {
 	s.routeOrgs(mux)
 	s.routeIssues(mux)
 	s.routeMeta(mux)
+	s.routeManifest(mux)
 	s.patterns = mux.patterns
 	mux.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "Not Found")

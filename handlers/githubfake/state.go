@@ -20,6 +20,7 @@ type state struct {
 	checkRuns     map[int64]*checkRun
 	checkSuites   map[int64]*checkSuite
 	rateLimits    map[string]*rateLimit // by caller key
+	manifestCodes map[string]*pendingApp
 }
 
 func newState() *state {
@@ -34,6 +35,7 @@ func newState() *state {
 		checkRuns:     map[int64]*checkRun{},
 		checkSuites:   map[int64]*checkSuite{},
 		rateLimits:    map[string]*rateLimit{},
+		manifestCodes: map[string]*pendingApp{},
 	}
 }
 
@@ -81,6 +83,8 @@ type app struct {
 	// an owner must accept).
 	Permissions map[string]string
 	Events      []string
+	// Description and ExternalURL come from a manifest.
+	Description, ExternalURL string
 }
 
 type installation struct {
