@@ -47,6 +47,7 @@ var readmeCommands = map[string]readmeCommand{
 	"commsgate schema --policy > .github/commsgate.schema.json":                                        {inExample: true},
 	"commsgate schema > .commsgate.schema.json":                                                        {inExample: true},
 	"commsgate serve --config /etc/commsgate/config.yaml":                                              {skip: "serve_test.go runs serve"},
+	"commsgate register --org example --public-url https://commsgate.example.org":                      {skip: "register_test.go runs register against the fake GitHub, with the test as the browser"},
 }
 
 // readmeShownCommands are the commsgate commands the README shows: lines

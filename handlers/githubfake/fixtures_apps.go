@@ -10,22 +10,40 @@ import (
 	"time"
 )
 
-// CreateApp registers a GitHub App and generates its private key.
+// CreateApp registers a GitHub App and generates its private key. It has
+// app.yml's permissions and events; SetAppPermissions and SetAppEvents
+// change them.
 func (s *Server) CreateApp(slug string) App {
-	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	key, keyPEM, err := generateAppKey()
 	if err != nil {
 		s.fail("generate key for app %s: %v", slug, err)
 		return App{}
 	}
-	keyPEM := pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)})
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	a := &app{
-		ID: s.st.id(), Slug: slug, Name: slug, Key: key, KeyPEM: keyPEM,
-		Owner: s.st.userFor(slug + "-owner"), Bot: s.st.userFor(slug + "[bot]"), Created: s.now(),
-	}
-	s.st.apps[a.ID] = a
+	a := s.st.addApp(slug, slug, s.st.userFor(slug+"-owner"), key, keyPEM, s.now())
 	return App{ID: a.ID, Slug: a.Slug, BotLogin: a.Bot.Login, PrivateKeyPEM: keyPEM}
+}
+
+// generateAppKey makes an app's RSA key and its PEM, PKCS#1 as GitHub's
+// downloads are. Slow (tens of milliseconds): call it without s.mu.
+func generateAppKey() (*rsa.PrivateKey, []byte, error) {
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		return nil, nil, err
+	}
+	return key, pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)}), nil
+}
+
+// addApp records a new app with app.yml's permissions and events.
+func (st *state) addApp(slug, name string, owner *user, key *rsa.PrivateKey, keyPEM []byte, created time.Time) *app {
+	a := &app{
+		ID: st.id(), Slug: slug, Name: name, Key: key, KeyPEM: keyPEM,
+		Owner: owner, Bot: st.userFor(slug + "[bot]"), Created: created,
+		Permissions: defaultAppPermissions(), Events: defaultAppEvents(),
+	}
+	st.apps[a.ID] = a
+	return a
 }
 
 // Install installs the app on an account (an org or user). With no repos

@@ -25,7 +25,7 @@ func callerOf(r *http.Request) caller {
 // access is what a path needs from its caller.
 type access struct {
 	appJWT   bool   // app endpoints need the app's JWT
-	anyone   bool   // /rate_limit answers anybody
+	anyone   bool   // /rate_limit and the manifest flow answer anybody
 	repo     string // "owner/name" the installation must include
 	org      string // org the installation must belong to
 	metering bool   // whether the request costs rate limit
@@ -37,6 +37,12 @@ func classify(path string) access {
 	case seg[0] == "app":
 		return access{appJWT: true, metering: true}
 	case seg[0] == "rate_limit":
+		return access{anyone: true}
+	case seg[0] == "app-manifests",
+		seg[0] == "settings" && len(seg) == 3 && seg[1] == "apps" && seg[2] == "new",
+		seg[0] == "organizations" && len(seg) == 5 && seg[2] == "settings":
+		// The manifest flow: a web form and a code exchange, neither
+		// authenticated.
 		return access{anyone: true}
 	case seg[0] == "repos" && len(seg) == 4 && seg[3] == "installation",
 		(seg[0] == "orgs" || seg[0] == "users") && len(seg) == 3 && seg[2] == "installation":

@@ -94,19 +94,12 @@ func (s *Server) renderRepoShort(r *repo) wRepoShort {
 	return wRepoShort{ID: r.ID, NodeID: nodeID("Repository", r.ID), Name: r.Name, FullName: r.fullName(), Private: r.Private}
 }
 
-// appPermissions are what commsgate's manifest asks for.
-var appPermissions = map[string]string{
-	"administration": "read", "checks": "write", "contents": "write", "issues": "write", "members": "read",
-	"metadata": "read", "pull_requests": "write",
-}
-
-var appEvents = []string{"check_run", "check_suite", "issue_comment", "membership", "pull_request", "pull_request_review", "team"}
-
 func (s *Server) renderApp(a *app) wApp {
 	return wApp{
 		ID: a.ID, Slug: a.Slug, NodeID: nodeID("App", a.ID), Owner: s.renderUser(a.Owner), Name: a.Name,
 		HTMLURL: s.apiURL("/apps/%s", a.Slug), CreatedAt: ghTime(a.Created), UpdatedAt: ghTime(a.Created),
-		Permissions: appPermissions, Events: appEvents,
+		Permissions: grantedPermissions(a), Events: subscribedEvents(a),
+		Description: a.Description, ExternalURL: a.ExternalURL,
 	}
 }
 
@@ -126,8 +119,8 @@ func (s *Server) renderInstallation(in *installation) wInstallation {
 		AppSlug:             in.App.Slug,
 		TargetID:            in.Account.ID,
 		TargetType:          targetType,
-		Permissions:         appPermissions,
-		Events:              appEvents,
+		Permissions:         grantedPermissions(in.App),
+		Events:              subscribedEvents(in.App),
 		CreatedAt:           ghTime(in.Created),
 		UpdatedAt:           ghTime(in.Created),
 	}

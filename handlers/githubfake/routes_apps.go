@@ -7,7 +7,7 @@ import (
 	"strings"
 )
 
-func (s *Server) routeApps(mux *http.ServeMux) {
+func (s *Server) routeApps(mux *router) {
 	mux.HandleFunc("GET /app", s.getApp)
 	mux.HandleFunc("GET /app/installations", s.listInstallations)
 	mux.HandleFunc("GET /app/installations/{id}", s.getInstallation)
@@ -82,7 +82,7 @@ func (s *Server) createAccessToken(w http.ResponseWriter, r *http.Request) {
 	}
 	t := s.st.issueToken(in)
 	writeJSON(w, http.StatusCreated, wAccessToken{
-		Token: t.Value, ExpiresAt: ghTime(t.ExpiresAt), Permissions: appPermissions, RepositorySelection: in.Selection,
+		Token: t.Value, ExpiresAt: ghTime(t.ExpiresAt), Permissions: grantedPermissions(in.App), RepositorySelection: in.Selection,
 	})
 }
 

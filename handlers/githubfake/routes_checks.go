@@ -8,7 +8,7 @@ import (
 	"time"
 )
 
-func (s *Server) routeChecks(mux *http.ServeMux) {
+func (s *Server) routeChecks(mux *router) {
 	mux.HandleFunc("POST /repos/{owner}/{repo}/check-runs", s.createCheckRun)
 	mux.HandleFunc("GET /repos/{owner}/{repo}/check-runs/{id}", s.getCheckRun)
 	mux.HandleFunc("PATCH /repos/{owner}/{repo}/check-runs/{id}", s.updateCheckRun)

@@ -8,7 +8,7 @@ import (
 	"time"
 )
 
-func (s *Server) routeIssues(mux *http.ServeMux) {
+func (s *Server) routeIssues(mux *router) {
 	mux.HandleFunc("GET /repos/{owner}/{repo}/issues", s.listIssues)
 	mux.HandleFunc("POST /repos/{owner}/{repo}/issues", s.createIssue)
 	mux.HandleFunc("GET /repos/{owner}/{repo}/issues/{number}", s.getIssue)

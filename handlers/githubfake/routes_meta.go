@@ -2,7 +2,7 @@ package githubfake
 
 import "net/http"
 
-func (s *Server) routeMeta(mux *http.ServeMux) {
+func (s *Server) routeMeta(mux *router) {
 	mux.HandleFunc("GET /rate_limit", s.getRateLimit)
 }
 

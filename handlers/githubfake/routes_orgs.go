@@ -7,7 +7,7 @@ import (
 	"strings"
 )
 
-func (s *Server) routeOrgs(mux *http.ServeMux) {
+func (s *Server) routeOrgs(mux *router) {
 	mux.HandleFunc("GET /orgs/{org}/teams", s.listTeams)
 	mux.HandleFunc("GET /orgs/{org}/teams/{slug}", s.getTeam)
 	mux.HandleFunc("GET /orgs/{org}/teams/{slug}/members", s.listTeamMembers)

@@ -7,7 +7,7 @@ import (
 	"strings"
 )
 
-func (s *Server) routePulls(mux *http.ServeMux) {
+func (s *Server) routePulls(mux *router) {
 	mux.HandleFunc("GET /repos/{owner}/{repo}/pulls", s.listPulls)
 	mux.HandleFunc("GET /repos/{owner}/{repo}/pulls/{number}", s.getPull)
 	mux.HandleFunc("GET /repos/{owner}/{repo}/pulls/{number}/files", s.listPullFiles)

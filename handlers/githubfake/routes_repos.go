@@ -9,7 +9,7 @@ import (
 	"strings"
 )
 
-func (s *Server) routeRepos(mux *http.ServeMux) {
+func (s *Server) routeRepos(mux *router) {
 	mux.HandleFunc("GET /repos/{owner}/{repo}", s.getRepo)
 	mux.HandleFunc("GET /repos/{owner}/{repo}/contents", s.getContents)
 	mux.HandleFunc("GET /repos/{owner}/{repo}/contents/{path...}", s.getContents)

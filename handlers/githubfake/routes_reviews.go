@@ -7,7 +7,7 @@ import (
 	"strings"
 )
 
-func (s *Server) routeReviews(mux *http.ServeMux) {
+func (s *Server) routeReviews(mux *router) {
 	mux.HandleFunc("GET /repos/{owner}/{repo}/pulls/{number}/reviews", s.listReviews)
 	mux.HandleFunc("PUT /repos/{owner}/{repo}/pulls/{number}/reviews/{id}/dismissals", s.dismissReviewRoute)
 	mux.HandleFunc("GET /repos/{owner}/{repo}/pulls/{number}/requested_reviewers", s.listRequestedReviewers)

@@ -7,7 +7,10 @@
 // test reads: change state, deliver the event, look at what the app did.
 //
 // Setting up: New, CreateRepo, CreateApp (its PrivateKeyPEM and ID
-// configure the app under test, with URL()+"/" as the API URL), Install,
+// configure the app under test, with URL()+"/" as the API URL), or GitHub's
+// manifest flow (routes_manifest.go: POST /settings/apps/new or
+// /organizations/{org}/settings/apps/new, then POST
+// /app-manifests/{code}/conversions, unauthenticated), Install,
 // CreateTeam, GrantTeamRepo, AddOrgMember, SetCollaborator, ProtectBranch.
 //
 // Acting as people (each returns the webhook Event): OpenPR, PushToPR,
@@ -25,6 +28,13 @@
 // Instrumentation: Requests, Counted, CountsByPath, Count, ResetRequests,
 // InjectFault, ClearFaults, SetLatency, SetRateLimitRemaining,
 // RevokeTokens, ExpireTokens, TokensIssued, SetClock.
+//
+// Permissions: an app has app.yml's permissions and events (config.Manifest)
+// unless SetAppPermissions or SetAppEvents seed others (a misconfigured
+// app); GET /app, installations and tokens report them. Every
+// installation route needs the permission GitHub documents for it
+// (routeNeeds); a call beyond the app's gets 403 "Resource not accessible
+// by integration", listed by PermissionRefusals.
 //
 // Every response has an ETag and honours If-None-Match with a 304 that
 // costs no rate limit; lists paginate with Link headers; the app's JWT is
@@ -58,6 +68,12 @@ type Server struct {
 	faults  []*Fault
 	log     []Request
 	outbox  []Event
+
+	// patterns are the routes registered, for the test that each
+	// installation route declares its permission.
+	patterns []string
+	// refusals are the calls refused for a missing permission.
+	refusals []string
 }
 
 // New starts a fake GitHub on a loopback port. Fixture misuse is reported
@@ -108,7 +124,7 @@ func (s *Server) fail(format string, args ...any) {
 }
 
 func (s *Server) handler() http.Handler {
-	mux := http.NewServeMux()
+	mux := &router{s: s, mux: http.NewServeMux()}
 	s.routeApps(mux)
 	s.routeRepos(mux)
 	s.routePulls(mux)
@@ -116,8 +132,10 @@ func (s *Server) handler() http.Handler {
 	s.routeOrgs(mux)
 	s.routeIssues(mux)
 	s.routeMeta(mux)
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+	s.routeManifest(mux)
+	s.patterns = mux.patterns
+	mux.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "Not Found")
 	})
-	return s.middleware(mux)
+	return s.middleware(mux.mux)
 }

@@ -20,6 +20,7 @@ type state struct {
 	checkRuns     map[int64]*checkRun
 	checkSuites   map[int64]*checkSuite
 	rateLimits    map[string]*rateLimit // by caller key
+	manifestCodes map[string]*pendingApp
 }
 
 func newState() *state {
@@ -34,6 +35,7 @@ func newState() *state {
 		checkRuns:     map[int64]*checkRun{},
 		checkSuites:   map[int64]*checkSuite{},
 		rateLimits:    map[string]*rateLimit{},
+		manifestCodes: map[string]*pendingApp{},
 	}
 }
 
@@ -76,6 +78,13 @@ type app struct {
 	Owner   *user
 	Bot     *user
 	Created time.Time
+	// Permissions and Events are what the app was registered with; its
+	// installations have the same (the fake has no pending upgrade
+	// an owner must accept).
+	Permissions map[string]string
+	Events      []string
+	// Description and ExternalURL come from a manifest.
+	Description, ExternalURL string
 }
 
 type installation struct {

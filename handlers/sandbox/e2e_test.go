@@ -30,7 +30,19 @@ func start(t testing.TB, opts sandbox.Options) *sandbox.Sandbox {
 		t.Fatal(err)
 	}
 	t.Cleanup(sb.Close)
+	t.Cleanup(func() { requireNoPermissionRefusals(t, sb) })
 	return sb
+}
+
+// requireNoPermissionRefusals fails a test in which the app made a call
+// app.yml does not grant: the fake enforces app.yml's permissions, so the
+// end-to-end tests together prove the manifest asks for every permission
+// the app uses.
+func requireNoPermissionRefusals(t testing.TB, sb *sandbox.Sandbox) {
+	t.Helper()
+	for _, refused := range sb.GitHub.PermissionRefusals() {
+		t.Errorf("the app made a call app.yml's permissions do not grant: %s", refused)
+	}
 }
 
 func ctxFor(t testing.TB) context.Context {
