@@ -59,6 +59,7 @@ func TestStrayArgumentsAreUsageErrors(t *testing.T) {
 		{[]string{"check", "--colour", "."}, "flag provided but not defined: -colour"},
 		{[]string{"check", "--changed-from", "main", ".", "comms"}, "--changed-from takes one PATH, the repository root"},
 		{[]string{"demo", "now"}, `unexpected argument "now"`},
+		{[]string{"doctor", "commsgate.yaml"}, `unexpected argument "commsgate.yaml"`},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {

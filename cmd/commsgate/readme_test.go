@@ -48,6 +48,9 @@ var readmeCommands = map[string]readmeCommand{
 	"commsgate schema > .commsgate.schema.json":                                                        {inExample: true},
 	"commsgate serve --config /etc/commsgate/config.yaml":                                              {skip: "serve_test.go runs serve"},
 	"commsgate register --org example --public-url https://commsgate.example.org":                      {skip: "register_test.go runs register against the fake GitHub, with the test as the browser"},
+	"commsgate register --org ORG --public-url https://commsgate.example.org":                          {skip: "register_test.go runs register against the fake GitHub, with the test as the browser"},
+	"commsgate doctor --config commsgate.yaml":                                                         {skip: "doctor_test.go runs doctor against the fake GitHub, and handlers/doctor each of its checks"},
+	`commsgate new announcement --title "Test"`:                                                        {inExample: true},
 }
 
 // readmeShownCommands are the commsgate commands the README shows: lines

@@ -2,6 +2,7 @@ package doctor_test
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 
@@ -12,10 +13,10 @@ import (
 	"github.com/commsgate/commsgate/handlers/sandbox"
 )
 
-// fakeSettings are what the fake GitHub reports for its apps.
-var fakeSettings = doctor.Settings{
-	Permissions: map[string]string{"administration": "read", "checks": "write", "contents": "write", "issues": "write", "members": "read", "metadata": "read", "pull_requests": "write"},
-	Events:      []string{"check_run", "check_suite", "issue_comment", "membership", "pull_request", "pull_request_review", "team"},
+// appYAML is what app.yml asks for, as `commsgate doctor` compares it.
+func appYAML() doctor.Settings {
+	m := config.Manifest()
+	return doctor.Settings{Permissions: m.DefaultPermissions, Events: m.DefaultEvents}
 }
 
 // world is a sandbox community set up the way the README's administrator
@@ -44,7 +45,7 @@ func newWorld(t *testing.T, files map[string]string) *world {
 
 func (w *world) examine(t *testing.T) (doctor.Report, string) {
 	t.Helper()
-	opts, err := doctor.OptionsFor(w.cfg, fakeSettings)
+	opts, err := doctor.OptionsFor(w.cfg, appYAML())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,6 +93,19 @@ func TestDoctorFindsEachMisconfiguration(t *testing.T) {
 		{name: "a key GitHub does not know",
 			seed: func(w *world) { w.cfg.Github.App.PrivateKey = string(githubfake.AppKey(t)) },
 			say:  []string{"✗ credentials: GitHub refuses the app's JWT", "fix: check github.app.integration_id"}},
+		{name: "an app without a permission app.yml asks for",
+			seed: func(w *world) {
+				perms := appYAML().Permissions
+				delete(perms, "members")
+				w.sb.GitHub.SetAppPermissions(w.sb.App.ID, perms)
+			},
+			say: []string{"✗ app settings: permission members is no access; app.yml asks for read", "fix: on the app's settings page (", "✗ installation on example: permission members is no access"}},
+		{name: "an app not subscribed to an event",
+			seed: func(w *world) {
+				events := appYAML().Events
+				w.sb.GitHub.SetAppEvents(w.sb.App.ID, slices.DeleteFunc(events, func(e string) bool { return e == "pull_request_review" }))
+			},
+			say: []string{"✗ app settings: the event pull_request_review is not subscribed: commsgate never hears of it", "fix: on the app's settings page (", "subscribe to the event pull_request_review"}},
 		{name: "a policy that does not load",
 			files: map[string]string{".github/commsgate.yml": brokenPolicy},
 			say:   []string{"✗ example/comms: .github/commsgate.yml line 1:", "fix: correct .github/commsgate.yml on main"}},

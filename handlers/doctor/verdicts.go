@@ -18,9 +18,6 @@ type Settings struct {
 	Events      []string
 }
 
-// accessRank orders GitHub's permission levels; "" is no access.
-var accessRank = map[string]int{"": 0, "none": 0, "read": 1, "write": 2, "admin": 3}
-
 // settingsFindings compares what GitHub reports with app.yml. Less access
 // than app.yml asks for breaks the calls that need it; more is access the
 // app does not use, which an administrator should not grant. An event
@@ -41,10 +38,10 @@ func settingsFindings(subject string, got, want Settings, fixFor func(what strin
 	for _, name := range names {
 		g, w := got.Permissions[name], want.Permissions[name]
 		switch {
-		case accessRank[g] < accessRank[w]:
+		case !covers(g, w):
 			out = append(out, fail(subject, fixFor(fmt.Sprintf("set the permission %s to %s", name, level(w))),
 				"permission %s is %s; app.yml asks for %s, and the calls that need it fail", name, level(g), level(w)))
-		case accessRank[g] > accessRank[w]:
+		case !covers(w, g):
 			out = append(out, fail(subject, fixFor(fmt.Sprintf("set the permission %s to %s", name, level(w))),
 				"permission %s is %s; app.yml asks for %s: access commsgate does not use", name, level(g), level(w)))
 		}
@@ -65,6 +62,12 @@ func settingsFindings(subject string, got, want Settings, fixFor func(what strin
 		out = append(out, pass(subject, "permissions and events match app.yml (%d permissions, %d events)", len(want.Permissions), len(want.Events)))
 	}
 	return out
+}
+
+// covers is config.PermissionCovers with "no access" (absent, or GitHub's
+// "none") covered by anything.
+func covers(have, need string) bool {
+	return need == "" || need == "none" || config.PermissionCovers(have, need)
 }
 
 func level(access string) string {

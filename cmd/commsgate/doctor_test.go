@@ -1,0 +1,57 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/commsgate/commsgate/handlers/githubfake"
+	"github.com/commsgate/commsgate/handlers/report"
+	"github.com/commsgate/commsgate/handlers/sandbox"
+)
+
+// doctor reads the same configuration file serve does and exits 1 when
+// anything is wrong. The checks themselves are tested one by one in
+// handlers/doctor; this is the command as an administrator runs it.
+func TestDoctorCommandExitsOneUntilTheBranchIsProtected(t *testing.T) {
+	sb, err := sandbox.Start(sandbox.Options{Reporter: t})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close()
+	cfg, err := sb.ServerConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := yaml.Marshal(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "commsgate.yaml")
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	doctor := func() (int, string) {
+		var stdout, stderr bytes.Buffer
+		code := run(context.Background(), []string{"doctor", "--config", path}, &stdout, &stderr)
+		if stderr.Len() > 0 {
+			t.Errorf("stderr: %s", stderr.String())
+		}
+		return code, stdout.String()
+	}
+
+	code, out := doctor()
+	if code != 1 || !strings.Contains(out, "✗ example/comms: `commsgate/approval` is not required") || !strings.Contains(out, "2 problems found.") {
+		t.Fatalf("unprotected branch: exit %d, want 1 with the two missing checks:\n%s", code, out)
+	}
+	sb.GitHub.ProtectBranchChecks(sandbox.CommsRepo, "main",
+		githubfake.AppCheck(report.CheckTemplate, sb.App.ID), githubfake.AppCheck(report.CheckApproval, sb.App.ID))
+	if code, out = doctor(); code != 0 || !strings.Contains(out, "Everything checked is in order.") {
+		t.Fatalf("after protecting the branch: exit %d, want 0:\n%s", code, out)
+	}
+}
