@@ -105,8 +105,8 @@ type StageSpread struct {
 	Spread
 }
 
-// Absent is the text of a figure that has no data: never 0, never NaN.
-const Absent = "—"
+// AbsentFigure is the text of a figure that has no data: never 0, never NaN.
+const AbsentFigure = "—"
 
 // FollowUpsOnTimePercent is the share of counted follow-ups closed by
 // their due date; false when none is counted.
@@ -253,13 +253,13 @@ func nearestRank(sorted []time.Duration, p int) time.Duration {
 }
 
 // MedianHours and P90Hours render the spread in hours with one decimal,
-// or Absent.
+// or AbsentFigure.
 func (s Spread) MedianHours() string { return s.hours(s.Median) }
 func (s Spread) P90Hours() string    { return s.hours(s.P90) }
 
 func (s Spread) hours(d time.Duration) string {
 	if s.N == 0 {
-		return Absent
+		return AbsentFigure
 	}
 	return strconv.FormatFloat(d.Hours(), 'f', 1, 64)
 }
@@ -328,7 +328,7 @@ func decimal(v float64, ok bool) string { return decimals(v, ok, 1) }
 
 func decimals(v float64, ok bool, places int) string {
 	if !ok {
-		return Absent
+		return AbsentFigure
 	}
 	return strconv.FormatFloat(v, 'f', places, 64)
 }

@@ -29,7 +29,7 @@ func TestNearestRankSpread(t *testing.T) {
 		hours       []float64
 		median, p90 string
 	}{
-		{name: "none is absent", median: Absent, p90: Absent},
+		{name: "none is absent", median: AbsentFigure, p90: AbsentFigure},
 		{name: "one", hours: []float64{3}, median: "3.0", p90: "3.0"},
 		{name: "two: the median is the shorter", hours: []float64{8, 2}, median: "2.0", p90: "8.0"},
 		{name: "ten: the fifth and the ninth", hours: []float64{10, 1, 9, 2, 8, 3, 7, 4, 6, 5}, median: "5.0", p90: "9.0"},
@@ -90,8 +90,8 @@ func TestProcessReportFigures(t *testing.T) {
 				}
 				expectSpread(t, "sig", f.Stage("sig"), 2, "2.0", "8.0")
 				expectSpread(t, "comms", f.Stage("comms"), 1, "4.0", "4.0")
-				expectSpread(t, "steering", f.Stage("steering"), 0, Absent, Absent)
-				expectSpread(t, "unknown stage", f.Stage("security"), 0, Absent, Absent)
+				expectSpread(t, "steering", f.Stage("steering"), 0, AbsentFigure, AbsentFigure)
+				expectSpread(t, "unknown stage", f.Stage("security"), 0, AbsentFigure, AbsentFigure)
 			}},
 		{name: "follow-ups closed by their due date",
 			records: []CommunicationRecord{
@@ -112,8 +112,8 @@ func TestProcessReportFigures(t *testing.T) {
 		{name: "no follow-up due is absent, not 0%",
 			records: []CommunicationRecord{{Opened: at(0), FollowUpDue: now.Add(time.Hour)}},
 			check: func(t *testing.T, f TierFigures) {
-				if pct, ok := f.FollowUpsOnTimePercent(); ok || decimal(pct, ok) != Absent {
-					t.Errorf("on time %s, want %s", decimal(pct, ok), Absent)
+				if pct, ok := f.FollowUpsOnTimePercent(); ok || decimal(pct, ok) != AbsentFigure {
+					t.Errorf("on time %s, want %s", decimal(pct, ok), AbsentFigure)
 				}
 			}},
 		{name: "corrections per communication",
@@ -138,9 +138,9 @@ func TestProcessReportFigures(t *testing.T) {
 			}},
 		{name: "no communication: every figure absent",
 			check: func(t *testing.T, f TierFigures) {
-				expectSpread(t, "open to approved", f.OpenToApproved, 0, Absent, Absent)
-				expectSpread(t, "ratification lag", f.RatificationLag, 0, Absent, Absent)
-				if v, ok := f.CorrectionsPerCommunication(); ok || decimals(v, ok, 2) != Absent {
+				expectSpread(t, "open to approved", f.OpenToApproved, 0, AbsentFigure, AbsentFigure)
+				expectSpread(t, "ratification lag", f.RatificationLag, 0, AbsentFigure, AbsentFigure)
+				if v, ok := f.CorrectionsPerCommunication(); ok || decimals(v, ok, 2) != AbsentFigure {
 					t.Errorf("corrections per communication %s", decimals(v, ok, 2))
 				}
 			}},
