@@ -24,4 +24,9 @@
 // lets it go out now. Anything the facts cannot show counts against
 // approval: a missing team answer is no members, an unknown reviewed
 // commit is a changed one.
+//
+// Across pull requests, Collisions and AllCollisions find tier 2+
+// communications that publish too close together for the same readers (a
+// warning, never a block), and NewProcessReport turns what happened to
+// each communication into the process's figures per tier, with CSV.
 package policy

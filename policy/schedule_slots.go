@@ -69,15 +69,41 @@ func (w Window) earliestAtOrAfter(s time.Time) (time.Time, bool) {
 		if !w.onDay(day.Weekday()) {
 			continue
 		}
-		start := time.Date(day.Year(), day.Month(), day.Day(), 0, w.From, 0, 0, loc)
-		end := time.Date(day.Year(), day.Month(), day.Day(), 0, w.To, 0, 0, loc)
-		if w.To <= w.From {
-			end = time.Date(day.Year(), day.Month(), day.Day()+1, 0, w.To, 0, 0, loc)
-		}
+		start, end := w.spanOn(day)
 		if !s.Before(start) && s.Before(end) {
 			return s, true
 		}
 		if !start.Before(s) {
+			return start, true
+		}
+	}
+	return time.Time{}, false
+}
+
+// spanOn is the window's occurrence that opens on day (midnight in the
+// window's zone); a window whose To is not after From closes the next day.
+func (w Window) spanOn(day time.Time) (start, end time.Time) {
+	loc := w.zone()
+	start = time.Date(day.Year(), day.Month(), day.Day(), 0, w.From, 0, 0, loc)
+	end = time.Date(day.Year(), day.Month(), day.Day(), 0, w.To, 0, 0, loc)
+	if w.To <= w.From {
+		end = time.Date(day.Year(), day.Month(), day.Day()+1, 0, w.To, 0, 0, loc)
+	}
+	return start, end
+}
+
+// occurrenceAt is the start of the occurrence of w that contains t: the
+// same window on the same day in its zone. A window that runs past
+// midnight may have opened the day before.
+func (w Window) occurrenceAt(t time.Time) (time.Time, bool) {
+	loc := w.zone()
+	lt := t.In(loc)
+	for d := 0; d >= -1; d-- {
+		day := time.Date(lt.Year(), lt.Month(), lt.Day()+d, 0, 0, 0, 0, loc)
+		if !w.onDay(day.Weekday()) {
+			continue
+		}
+		if start, end := w.spanOn(day); !t.Before(start) && t.Before(end) {
 			return start, true
 		}
 	}
@@ -114,7 +140,12 @@ func (w Window) String() string {
 		}
 		days = strings.Join(names, ", ")
 	}
-	return fmt.Sprintf("%s %02d:%02d–%02d:%02d %s", days, w.From/60, w.From%60, w.To/60, w.To%60, w.zone())
+	return days + " " + w.hours()
+}
+
+// hours reads like "14:00–18:00 UTC" or "09:00–13:00 America/Los_Angeles".
+func (w Window) hours() string {
+	return fmt.Sprintf("%02d:%02d–%02d:%02d %s", w.From/60, w.From%60, w.To/60, w.To%60, w.zone())
 }
 
 func describeWindows(windows []Window) string {
