@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"gopkg.in/yaml.v3"
+
 	"github.com/commsgate/commsgate/handlers/githubfake"
 	"github.com/commsgate/commsgate/handlers/sandbox"
 )
@@ -33,6 +35,25 @@ func (p *demoPrinter) finish(outbox string, elapsed time.Duration) {
 	p.line(fmt.Sprintf("Done in %.1fs. Copies of everything published are in %s:", elapsed.Seconds(), outbox))
 	p.line(detailIndent + strings.Join(outboxFiles(outbox), "  "))
 	p.line("Next: add --keep to leave it all running and poke at it; `go test -race ./...` runs every test.")
+}
+
+// writeSandboxConfig writes the sandbox server's configuration, secrets
+// included, as `serve --config` and `doctor --config` read it: mode 0600,
+// like the file `commsgate register` writes.
+func writeSandboxConfig(sb *sandbox.Sandbox, dir string) (string, error) {
+	cfg, err := sb.ServerConfig()
+	if err != nil {
+		return "", err
+	}
+	data, err := yaml.Marshal(cfg)
+	if err != nil {
+		return "", fmt.Errorf("encode the configuration: %w", err)
+	}
+	path := filepath.Join(dir, "commsgate.yaml")
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		return "", fmt.Errorf("write %s: %w", path, err)
+	}
+	return path, nil
 }
 
 // keepRunning leaves the sandbox up after the story and tells the user
@@ -70,6 +91,14 @@ func keepRunning(ctx context.Context, sb *sandbox.Sandbox, merged int, outbox st
 	w("    --data-binary @%s", payload)
 	w("then read its template check:")
 	w("  curl -s %s %s/repos/%s/commits/%s/check-runs", auth, api, sandbox.CommsRepo, pr.HeadSHA)
+	if configFile, err := writeSandboxConfig(sb, outbox); err != nil {
+		w("(the server configuration could not be written for doctor: %v)", err)
+	} else {
+		w("")
+		w("Check the deployment from the outside, as an administrator would (credentials,")
+		w("app settings, policy, secrets, teams, branch protection; it exits 0 when all is in order):")
+		w("  go run ./cmd/commsgate doctor --config %s", configFile)
+	}
 	<-ctx.Done()
 	w("\nStopped.")
 	return 0

@@ -163,7 +163,7 @@ func TestDemoKeepPrintsCommandsThatWork(t *testing.T) {
 	go func() { done <- runDemo(ctx, []string{"--keep", "--outbox", t.TempDir()}, &stdout, &stderr) }()
 
 	deadline := time.Now().Add(30 * time.Second)
-	for !strings.Contains(stdout.String(), "then read its template check:") {
+	for !strings.Contains(stdout.String(), "doctor --config") {
 		select {
 		case code := <-done:
 			t.Fatalf("demo ended with %d before keeping running\n%s\n%s", code, stdout.String(), stderr.String())
@@ -189,6 +189,7 @@ func TestDemoKeepPrintsCommandsThatWork(t *testing.T) {
 	token := find(`Authorization: token (\S+)'`)
 	checksURL := find(`(?s)then read its template check:\n\s+curl -s -H '[^']+' (\S+)`)
 	find(`webhook secret\s+(\S+)`)
+	configPath := find(`go run ./cmd/commsgate doctor --config (\S+)`)
 
 	payload, err := os.ReadFile(payloadPath)
 	if err != nil {
@@ -223,6 +224,11 @@ func TestDemoKeepPrintsCommandsThatWork(t *testing.T) {
 	}
 	if !strings.Contains(body, "commsgate/template") {
 		t.Fatalf("no template check on the second notice after delivering its webhook:\n%s", body)
+	}
+
+	var doctorOut, doctorErr bytes.Buffer
+	if code := run(ctx, []string{"doctor", "--config", configPath}, &doctorOut, &doctorErr); code != 0 || !strings.Contains(doctorOut.String(), "Everything checked is in order.") {
+		t.Errorf("the printed doctor command: exit %d, want 0 on the demo's installation:\n%s%s", code, doctorOut.String(), doctorErr.String())
 	}
 
 	cancel()
