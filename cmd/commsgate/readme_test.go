@@ -30,6 +30,7 @@ type readmeCommand struct {
 
 var readmeCommands = map[string]readmeCommand{
 	"go run ./cmd/commsgate demo":                                                                      {skip: "demo_test.go runs the demo"},
+	"go run ./cmd/commsgate demo --keep":                                                               {skip: "TestDemoKeepPrintsCommandsThatWork runs it and the commands it prints"},
 	"go run ./cmd/commsgate bench":                                                                     {skip: "bench_test.go runs the benchmark"},
 	"go run ./cmd/commsgate check --now 2027-01-10T09:00:00Z testdata/repo":                            {exit: 0, later: 0},
 	"go run ./cmd/commsgate check --config testdata/repo/.github/commsgate.yml testdata/invalid":       {exit: 1, later: 1},
