@@ -13,6 +13,7 @@
 //	publication  a merge → deliveries through publish, ledger, follow-up
 //	publish      rendering and sending to mail, Slack, webhooks, issues
 //	sweep        periodic and event-driven walks over installations
+//	calendar     the communications of a repository, and their collisions
 //	server       HTTP: webhooks, health, metrics, the worker queue
 //
 // policy (pure: no network, no clock) decides; everything here gathers
