@@ -13,6 +13,7 @@
 //	publication  a merge → deliveries through publish, ledger, follow-up
 //	publish      rendering and sending to mail, Slack, webhooks, issues
 //	sweep        periodic and event-driven walks over installations
+//	calendar     the communications of a repository, and their collisions
 //	server       HTTP: webhooks, health, metrics, the worker queue
 //
 // policy (pure: no network, no clock) decides; everything here gathers
@@ -26,6 +27,7 @@ import (
 	"github.com/palantir/go-githubapp/githubapp"
 
 	"github.com/commsgate/commsgate/config"
+	"github.com/commsgate/commsgate/handlers/calendar"
 	"github.com/commsgate/commsgate/handlers/facts"
 	"github.com/commsgate/commsgate/handlers/gate"
 	"github.com/commsgate/commsgate/handlers/ghclient"
@@ -75,6 +77,7 @@ type App struct {
 	publisher *publication.Publisher
 	sweeper   *sweep.Sweeper
 	timers    *timers.Timers
+	calendar  *calendar.Lister
 }
 
 // NewApp builds the App around a go-githubapp client creator.
@@ -85,7 +88,14 @@ func NewApp(clients githubapp.ClientCreator, o AppOptions) *App {
 	cache := facts.NewCache(o.TeamTTL, o.Now)
 	self := ghclient.NewIdentity(clients, o.AppID, o.BotLogin)
 	a := &App{clients: clients, cache: cache, self: self, timers: timers.New(o.Now, o.TimerPoll, o.TimerLag)}
-	a.gate = gate.New(clients, gate.Options{Cache: cache, Self: self, Now: o.Now, Observer: o.Evaluations, Timers: a.timers, NoBurstBackoff: o.NoBurstBackoff})
+	// The calendar's cache is filled by every evaluation and tells each
+	// evaluation about the repository's other communications.
+	seen := calendar.NewCache(o.Now)
+	a.calendar = calendar.NewLister(clients, cache, self, seen, o.Now)
+	a.gate = gate.New(clients, gate.Options{
+		Cache: cache, Self: self, Now: o.Now, Observer: o.Evaluations, Timers: a.timers, Calendar: seen,
+		NoBurstBackoff: o.NoBurstBackoff,
+	})
 	a.publisher = publication.New(clients, publication.Options{
 		Cache: cache, Self: self, Now: o.Now, Timers: a.timers,
 		Secrets: o.Secrets, HTTPClient: o.HTTPClient, Retry: o.Retry, Observer: o.Publications,
@@ -99,6 +109,10 @@ func NewApp(clients githubapp.ClientCreator, o AppOptions) *App {
 func (a *App) NewSweeper(interval time.Duration) *sweep.Sweeper {
 	return sweep.New(a.clients, a.cache, a.self, a.gate, a.publisher, interval)
 }
+
+// Calendar lists a repository's communications as the calendar shows
+// them, through the App's clients and caches.
+func (a *App) Calendar() *calendar.Lister { return a.calendar }
 
 // Timers fire the App's work at its instants: the time gate at
 // publish_at, an early merge's publication. Run them beside the server.

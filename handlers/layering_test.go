@@ -30,7 +30,8 @@ var allowedImports = map[string][]string{
 	"handlers/gate":        {"handlers/coalesce", "handlers/facts", "handlers/ghclient", "handlers/publish", "handlers/report", "policy"},
 	"handlers/publication": {"config", "handlers/coalesce", "handlers/facts", "handlers/ghclient", "handlers/publish", "handlers/report", "policy"},
 	"handlers/sweep":       {"handlers/facts", "handlers/gate", "handlers/ghclient", "handlers/publication"},
-	"handlers":             {"config", "handlers/facts", "handlers/gate", "handlers/ghclient", "handlers/publication", "handlers/report", "handlers/server", "handlers/sweep", "handlers/timers", "policy"},
+	"handlers/calendar":    {"handlers/facts", "handlers/gate", "handlers/ghclient", "handlers/publication", "handlers/report", "policy"},
+	"handlers":             {"config", "handlers/calendar", "handlers/facts", "handlers/gate", "handlers/ghclient", "handlers/publication", "handlers/report", "handlers/server", "handlers/sweep", "handlers/timers", "policy"},
 }
 
 // forbiddenInPolicy keeps the core pure: no network, no files, no

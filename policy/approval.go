@@ -82,6 +82,7 @@ func Evaluate(f Facts) Decision {
 	}
 
 	decideState(&d, f)
+	stageTimes(&d, f, approvals)
 	d.RequestTeams = requestTeams(d, f)
 	d.Headline = headline(d)
 	d.NextStep = nextStep(d, f)

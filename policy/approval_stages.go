@@ -44,6 +44,7 @@ func (l *ladder) results(approvals []Review, invalid map[string]string) []StageR
 			i := l.first[si] + k
 			got := l.assigned[i]
 			approvers = append(approvers, got...)
+			res.approvedBy = append(res.approvedBy, approvedBy{users: got, count: r.Count})
 			res.Required += r.Count
 			res.Approved += min(len(got), r.Count)
 			if r.Problem != "" {

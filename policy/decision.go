@@ -84,10 +84,20 @@ type StageResult struct {
 	// Unsatisfiable is set when no approval can ever satisfy the stage
 	// (unknown SIG, empty team); Missing then says why.
 	Unsatisfiable bool
+	// ApprovedAt is when the approval that completed the stage was
+	// submitted; zero while it is not satisfied.
+	ApprovedAt time.Time
+	// AwaitedSince is when the stage's teams were asked for a review: the
+	// pull request's opening or the approval that completed the stage
+	// before (see stageTimes). Zero for a satisfied stage and for one
+	// nobody is asked for yet.
+	AwaitedSince time.Time
 
 	// openTeams are the teams of requirements still open, for review
 	// requests.
 	openTeams []string
+	// approvedBy are the counted approvers per requirement, for ApprovedAt.
+	approvedBy []approvedBy
 }
 
 // Discarded is an approval that does not count, and why.

@@ -46,6 +46,9 @@ type Facts struct {
 	HeadSHA string
 	// Draft PRs are evaluated but get no review requests.
 	Draft bool
+	// OpenedAt is when the pull request was opened: the first stage has
+	// been awaited since then (Decision's StageResult.AwaitedSince).
+	OpenedAt time.Time
 	// Documents are the communications changed by the PR, parsed at head.
 	Documents []*Document
 	// Findings are the template findings for those documents; any error

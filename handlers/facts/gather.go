@@ -56,6 +56,7 @@ func (r *GitHub) Gather(ctx context.Context, t Target, rules *policy.Rules, st P
 		Author:            st.PR.GetUser().GetLogin(),
 		HeadSHA:           head,
 		Draft:             st.PR.GetDraft(),
+		OpenedAt:          st.PR.GetCreatedAt().Time,
 		Documents:         docs,
 		Findings:          findings,
 		PolicyFileChanged: policyChanged,

@@ -30,6 +30,9 @@ type checkPoster struct {
 	// approved is the approval result this poster wrote, so a later step
 	// of the same pass (a refused merge) can add to it.
 	approved checkResult
+	// collisions are the other communications that publish too close to
+	// this pull request's, for the approval check's warning.
+	collisions []policy.Collision
 }
 
 func newCheckPoster(p *pass, head string) *checkPoster {
@@ -182,7 +185,8 @@ func (p *checkPoster) template(ctx context.Context, findings []policy.Finding) e
 
 func (p *checkPoster) approval(ctx context.Context, d policy.Decision, requests reviewRequestOutcome, ignored []policy.IgnoredCommand, docs []*policy.Document) error {
 	title, summary := report.ApprovalCheck(d)
-	summary += report.ReviewRequests(requests.requested, requests.failed) + report.IgnoredCommands(ignored) + p.protection(ctx)
+	summary += report.ReviewRequests(requests.requested, requests.failed) + report.IgnoredCommands(ignored) +
+		report.Collisions(p.collisions) + p.protection(ctx)
 	p.approved = checkResult{
 		name: report.CheckApproval, conclusion: approvalConclusion(d.State), title: title, summary: summary,
 		text: report.ApprovalPreviews(p.previews(d, docs)),

@@ -145,9 +145,11 @@ func (g *Gate) evaluatePass(ctx context.Context, p *pass) (passResult, error) {
 		st.Comments = append(st.Comments, c)
 		p.req.RetargetedFrom = ""
 	}
-	// The existing check runs are listed while the notices are read: one
-	// round trip instead of two.
+	// The existing check runs, and the repository's other communications
+	// for the collision warning, are listed while the notices are read:
+	// one round trip instead of three.
 	checks.prefetch(ctx)
+	others := g.neighbours(ctx, p)
 
 	ev, decision, err := g.decide(ctx, p, pol.Rules, st)
 	if err != nil {
@@ -160,6 +162,10 @@ func (g *Gate) evaluatePass(ctx context.Context, p *pass) (passResult, error) {
 	if decision.State == policy.StateScheduled && !decision.ReleaseAt.IsZero() {
 		g.wakeAt(ctx, p.t, decision.ReleaseAt)
 	}
+	if g.calendar != nil {
+		g.calendar.Record(p.t, st.PR, ev)
+	}
+	checks.collisions = others.collisions(ctx, p.t, pol.Rules, ev.Documents)
 	plan := planEffects(p.t, st.PR, pol.Rules, ev, decision, p.req.Trigger)
 	if err := g.apply(ctx, p, checks, plan, st, ev); err != nil {
 		if errors.Is(err, errStateMoved) {
@@ -176,25 +182,33 @@ func (g *Gate) evaluatePass(ctx context.Context, p *pass) (passResult, error) {
 	return res, nil
 }
 
-// decide gathers the facts and evaluates them. A decision that would turn
+// Decide is the read-only half of an evaluation: the facts of one pull
+// request gathered, with team and permission answers from where mode
+// allows, and the pure decision on them. It writes nothing, so the
+// calendar calls it too and shows what the gate would decide.
+func Decide(ctx context.Context, r facts.Reader, t facts.Target, rules *policy.Rules, st facts.PRState, mode facts.ReadMode, now time.Time) (facts.Evaluation, policy.Decision, error) {
+	ev, err := r.Gather(ctx, t, rules, st, mode, now)
+	if err != nil {
+		return ev, policy.Decision{}, err
+	}
+	return ev, policy.Evaluate(ev.Facts), nil
+}
+
+// decide is Decide for a pass that may write. A decision that would turn
 // the check green on cached team or permission answers is made again on
 // answers read fresh from GitHub: the membership event that emptied this
 // process's cache entry may have reached another replica instead.
 func (g *Gate) decide(ctx context.Context, p *pass, rules *policy.Rules, st facts.PRState) (facts.Evaluation, policy.Decision, error) {
 	now := g.now()
-	ev, err := p.reader.Gather(ctx, p.t, rules, st, facts.ReadCached, now)
-	if err != nil {
-		return ev, policy.Decision{}, err
+	ev, decision, err := Decide(ctx, p.reader, p.t, rules, st, facts.ReadCached, now)
+	if err != nil || !decision.Satisfied() || !ev.UsedCache {
+		return ev, decision, err
 	}
-	decision := policy.Evaluate(ev.Facts)
-	if !decision.Satisfied() || !ev.UsedCache {
-		return ev, decision, nil
-	}
-	ev, err = p.reader.Gather(ctx, p.t, rules, st, facts.ReadFresh, now)
+	ev, decision, err = Decide(ctx, p.reader, p.t, rules, st, facts.ReadFresh, now)
 	if err != nil {
 		return ev, policy.Decision{}, fmt.Errorf("confirm team members before approving: %w", err)
 	}
-	return ev, policy.Evaluate(ev.Facts), nil
+	return ev, decision, nil
 }
 
 // apply writes the plan: review requests, the checks, and, for a green

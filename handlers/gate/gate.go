@@ -52,6 +52,7 @@ type Gate struct {
 	observer Observer
 	timers   Scheduler
 	passes   *coalesce.Group[Request]
+	calendar Calendar
 	// reader builds the facts reader of one pass; unit tests stand a
 	// struct fake in.
 	reader func(gh *github.Client) facts.Reader
@@ -66,6 +67,10 @@ type Options struct {
 	// Timers evaluate a scheduled notice again at the moment its time
 	// gate opens; without them the sweep does, at its next pass.
 	Timers Scheduler
+	// Calendar remembers what each evaluation read and tells it about the
+	// repository's other communications, for the collision warning;
+	// without it there is no warning.
+	Calendar Calendar
 	// NoBurstBackoff evaluates a hot PR again as soon as the last run
 	// ends. Production backs off; a test harness that waits for the
 	// server to be idle after every event turns it off, or it would wait
@@ -80,7 +85,7 @@ func New(clients githubapp.ClientCreator, o Options) *Gate {
 	}
 	g := &Gate{
 		clients: clients, cache: o.Cache, self: o.Self, now: o.Now, observer: o.Observer, timers: o.Timers,
-		passes: coalesce.New(merge),
+		passes: coalesce.New(merge), calendar: o.Calendar,
 	}
 	if !o.NoBurstBackoff {
 		g.passes.WithBackoff(coalesce.Doubling(burstBackoff, burstBackoffCeiling))
