@@ -118,6 +118,10 @@ func (a *App) Calendar() *calendar.Lister { return a.calendar }
 // publish_at, an early merge's publication. Run them beside the server.
 func (a *App) Timers() *timers.Timers { return a.timers }
 
+// Deferred counts evaluations of hot pull requests waiting out their
+// burst backoff (see coalesce.Group), which no queued webhook stands for.
+func (a *App) Deferred() int64 { return a.gate.Deferred() }
+
 // EventHandlers are the go-githubapp handlers the server routes
 // deliveries to (server.WithEventHandlers).
 func (a *App) EventHandlers() []githubapp.EventHandler {

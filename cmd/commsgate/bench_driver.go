@@ -100,9 +100,10 @@ func deliveryID() string {
 	return hex.EncodeToString(b[:])
 }
 
-// waitIdle waits until the server's queue is empty and no handler runs.
+// waitIdle waits until the server's queue is empty, no handler runs and
+// no evaluation waits out a burst backoff.
 func (d *benchDriver) waitIdle(ctx context.Context) error {
-	for d.srv.server.Pending() > 0 {
+	for d.srv.busy() > 0 {
 		select {
 		case <-ctx.Done():
 			return fmt.Errorf("waiting for the queue to drain: %w", ctx.Err())

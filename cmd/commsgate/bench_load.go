@@ -148,6 +148,11 @@ func (d *benchDriver) burst(ctx context.Context, pool []signedEvent, n, senders 
 // GitHub requests from the fake, memory once a second.
 func (d *benchDriver) phase(ctx context.Context, n int, send func(context.Context, *acks)) (phaseResult, error) {
 	var res phaseResult
+	// What an earlier phase left running (the comparison's last backed-off
+	// evaluations) must not be counted as this phase's.
+	if err := d.waitIdle(ctx); err != nil {
+		return res, err
+	}
 	before, err := scrapeMetrics(ctx, d.client, d.srv.baseURL)
 	if err != nil {
 		return res, err

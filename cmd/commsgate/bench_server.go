@@ -13,7 +13,10 @@ import (
 // and hook receivers. The sandbox's own server stays idle, so its sizes
 // do not decide what is measured.
 type benchServer struct {
-	server  *server.Server
+	server *server.Server
+	// busy counts queued and running deliveries and the evaluations
+	// waiting out a burst backoff.
+	busy    func() int64
 	baseURL string
 	hookURL string
 	stop    func()
@@ -29,6 +32,7 @@ func startBenchServer(sb *sandbox.Sandbox, workers, queueSize int) (*benchServer
 	}
 	return &benchServer{
 		server:  r.Server,
+		busy:    r.Busy,
 		baseURL: r.BaseURL,
 		hookURL: r.HookURL,
 		stop:    func() { _ = r.Close() },

@@ -29,7 +29,20 @@ const (
 	// openPage is how many open pull requests the collision lookup reads,
 	// newest first: one page, one request.
 	openPage = 100
+	// openListTTL is how long the collision lookup reuses a repository's
+	// list of open pull requests, on the real clock. Under a burst for one
+	// PR that is most of the evaluations' one extra request; any pull
+	// request this process evaluates at a head the list does not show
+	// drops the list at once (Record), so only changes made elsewhere (a
+	// PR closed, another replica's evaluations) wait out the TTL.
+	openListTTL = 5 * time.Second
 )
+
+// openList is a repository's open pull requests, number → head SHA.
+type openList struct {
+	heads map[int]string
+	read  time.Time
+}
 
 // Cache remembers, per pull request, what its latest evaluation or
 // listing read. Every replica has its own; it is never a source of
@@ -40,6 +53,7 @@ type Cache struct {
 	mu      sync.Mutex
 	records map[string]map[int]*record // lower-case "owner/repo" → number → record
 	size    int
+	open    map[string]openList // lower-case "owner/repo" → its open pull requests
 }
 
 // record is one pull request as last read.
@@ -58,7 +72,7 @@ func NewCache(now func() time.Time) *Cache {
 	if now == nil {
 		now = time.Now
 	}
-	return &Cache{now: now, records: map[string]map[int]*record{}}
+	return &Cache{now: now, records: map[string]map[int]*record{}, open: map[string]openList{}}
 }
 
 var _ gate.Calendar = (*Cache)(nil)
@@ -68,15 +82,23 @@ func (c *Cache) Record(t facts.Target, pr *github.PullRequest, ev facts.Evaluati
 	if pr == nil || ev.Rules == nil {
 		return
 	}
-	c.put(t.Owner, t.Repo, &record{pr: prOf(t.Owner, t.Repo, pr), ev: ev, at: c.now()})
+	r := &record{pr: prOf(t.Owner, t.Repo, pr), ev: ev, at: c.now()}
+	c.put(t.Owner, t.Repo, r)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	key := repoKey(t.Owner, t.Repo)
+	if list, ok := c.open[key]; ok && list.heads[r.pr.Number] != r.pr.Head {
+		delete(c.open, key) // a PR opened or pushed since the list was read
+	}
 }
 
 // Others are the other communications of t's repository among which
 // collisions are looked for (gate.Calendar): those of its open pull
 // requests, each as its latest evaluation at the head it has now read,
 // and of pull requests a listing saw merged and not yet published. It
-// makes one request, the first page of open pull requests, conditional
-// (a free 304 while no open pull request changed).
+// makes at most one request, the first page of open pull requests,
+// conditional (a free 304 while no open pull request changed), and none
+// while the list read less than openListTTL ago still holds.
 //
 // An open pull request this process has not evaluated at its current
 // head is left out until it is: its own events and the sweep (every
@@ -85,15 +107,9 @@ func (c *Cache) Record(t facts.Target, pr *github.PullRequest, ev facts.Evaluati
 // document the other pull request no longer has, since documents are
 // taken only at the head GitHub lists now.
 func (c *Cache) Others(ctx context.Context, gh *github.Client, t facts.Target) ([]policy.Scheduled, error) {
-	prs, _, err := gh.PullRequests.List(ctx, t.Owner, t.Repo, &github.PullRequestListOptions{
-		State: "open", ListOptions: github.ListOptions{PerPage: openPage},
-	})
+	open, err := c.openHeads(ctx, gh, t)
 	if err != nil {
-		return nil, fmt.Errorf("list open pull requests of %s/%s: %w", t.Owner, t.Repo, err)
-	}
-	open := make(map[int]string, len(prs))
-	for _, pr := range prs {
-		open[pr.GetNumber()] = pr.GetHead().GetSHA()
+		return nil, err
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -111,6 +127,33 @@ func (c *Cache) Others(ctx context.Context, gh *github.Client, t facts.Target) (
 		}
 	}
 	return out, nil
+}
+
+// openHeads returns the repository's open pull requests, reusing a list
+// read less than openListTTL ago (see openListTTL).
+func (c *Cache) openHeads(ctx context.Context, gh *github.Client, t facts.Target) (map[int]string, error) {
+	key := repoKey(t.Owner, t.Repo)
+	c.mu.Lock()
+	list, ok := c.open[key]
+	c.mu.Unlock()
+	if ok && time.Since(list.read) < openListTTL {
+		return list.heads, nil
+	}
+	read := time.Now()
+	prs, _, err := gh.PullRequests.List(ctx, t.Owner, t.Repo, &github.PullRequestListOptions{
+		State: "open", ListOptions: github.ListOptions{PerPage: openPage},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list open pull requests of %s/%s: %w", t.Owner, t.Repo, err)
+	}
+	heads := make(map[int]string, len(prs))
+	for _, pr := range prs {
+		heads[pr.GetNumber()] = pr.GetHead().GetSHA()
+	}
+	c.mu.Lock()
+	c.open[key] = openList{heads: heads, read: read}
+	c.mu.Unlock()
+	return heads, nil
 }
 
 // scheduled is the record's documents for the collision rule.

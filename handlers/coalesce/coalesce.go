@@ -5,6 +5,7 @@ package coalesce
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -22,6 +23,12 @@ import (
 // in progress or arrive right after one ended, waits before each run,
 // longer each time: more requests fold in meanwhile. A few events in a
 // row (a reviewer, then an author) never make a key hot.
+//
+// A hot key's wait is spent on a goroutine of the group's own, not on the
+// caller's: the caller is a webhook worker, and a worker held for seconds
+// per hot PR would leave a few hot PRs holding the whole pool while every
+// other delivery waits in the queue, or is refused with 503 once it is
+// full. Deferred counts those waiting runs, so that "idle" includes them.
 type Group[R any] struct {
 	mu      sync.Mutex
 	merge   func(a, b R) R
@@ -29,6 +36,11 @@ type Group[R any] struct {
 	state   map[string]*keyState[R]
 	heat    map[string]*keyHeat
 	now     func() time.Time
+
+	// deferred counts the runs waiting out a backoff or running after one.
+	deferred atomic.Int64
+	// deferredErr hears of a deferred run's error, which no caller waits for.
+	deferredErr func(ctx context.Context, key string, err error)
 }
 
 type keyState[R any] struct {
@@ -91,6 +103,17 @@ func (g *Group[R]) WithBackoff(wait func(hotRun int) time.Duration) *Group[R] {
 	return g
 }
 
+// WithDeferredErrors has report told of the error of a run performed
+// after a backoff wait, which no caller of Do receives. It returns g.
+func (g *Group[R]) WithDeferredErrors(report func(ctx context.Context, key string, err error)) *Group[R] {
+	g.deferredErr = report
+	return g
+}
+
+// Deferred is the number of runs waiting out a backoff, or running after
+// one: work in progress no caller of Do is waiting for.
+func (g *Group[R]) Deferred() int64 { return g.deferred.Load() }
+
 // Doubling returns a backoff that lets the first hot run go at once, then
 // waits base, 2×base, 4×base… up to ceiling.
 func Doubling(base, ceiling time.Duration) func(hotRun int) time.Duration {
@@ -107,7 +130,10 @@ func Doubling(base, ceiling time.Duration) func(hotRun int) time.Duration {
 }
 
 // Do runs fn for key, or hands req to the run already in progress. It
-// returns the error of the last run it performed itself. A backoff wait
+// returns the error of the last run it performed itself. When the key is
+// hot and its next run must wait, Do returns at once and the run happens
+// later on the group's own goroutine (see Group), with what folded in
+// meanwhile; its error goes to WithDeferredErrors' report. A backoff wait
 // ends early when ctx does; the pending run then still runs, so that no
 // folded request is lost, and sees the cancelled ctx itself.
 func (g *Group[R]) Do(ctx context.Context, key string, req R, fn func(R) error) error {
@@ -129,18 +155,21 @@ func (g *Group[R]) Do(ctx context.Context, key string, req R, fn func(R) error) 
 	st := &keyState[R]{}
 	g.state[key] = st
 	g.mu.Unlock()
+	return g.runs(ctx, key, st, h, req, fn, false)
+}
 
+// runs performs the key's runs until nothing is pending. The key stays
+// marked running throughout, so requests keep folding in. waited says
+// the first run's backoff has been waited out already.
+func (g *Group[R]) runs(ctx context.Context, key string, st *keyState[R], h *keyHeat, req R, fn func(R) error, waited bool) error {
 	for {
-		if wait := g.waitBeforeRun(h); wait > 0 {
-			sleep(ctx, wait)
-			g.mu.Lock()
-			if st.dirty { // what folded in while waiting joins this run
-				req = g.merge(req, st.pending)
-				var zero R
-				st.dirty, st.pending = false, zero
+		if !waited {
+			if wait := g.waitBeforeRun(h); wait > 0 {
+				g.deferRun(ctx, key, st, h, req, fn, wait)
+				return nil
 			}
-			g.mu.Unlock()
 		}
+		waited = false
 		err := fn(req)
 		g.mu.Lock()
 		h.lastEnd = g.now()
@@ -154,6 +183,26 @@ func (g *Group[R]) Do(ctx context.Context, key string, req R, fn func(R) error) 
 		st.dirty, st.pending = false, zero
 		g.mu.Unlock()
 	}
+}
+
+// deferRun waits out a hot key's backoff on a goroutine of its own, then
+// carries on with the key's runs there.
+func (g *Group[R]) deferRun(ctx context.Context, key string, st *keyState[R], h *keyHeat, req R, fn func(R) error, wait time.Duration) {
+	g.deferred.Add(1)
+	go func() {
+		defer g.deferred.Add(-1)
+		sleep(ctx, wait)
+		g.mu.Lock()
+		if st.dirty { // what folded in while waiting joins this run
+			req = g.merge(req, st.pending)
+			var zero R
+			st.dirty, st.pending = false, zero
+		}
+		g.mu.Unlock()
+		if err := g.runs(ctx, key, st, h, req, fn, true); err != nil && g.deferredErr != nil {
+			g.deferredErr(ctx, key, err)
+		}
+	}()
 }
 
 // waitBeforeRun is how long the next run of a key waits: nothing for a

@@ -110,6 +110,7 @@ func TestBurstIsServedByFewRunsAndTheLastSeesTheLastRequest(t *testing.T) {
 		time.Sleep(time.Millisecond / 2)
 	}
 	wg.Wait()
+	waitForDeferred(t, g)
 	elapsed := time.Since(start)
 	mu.Lock()
 	defer mu.Unlock()
@@ -148,5 +149,67 @@ func TestQuickRunsBackToBackMakeAKeyHot(t *testing.T) {
 	}
 	if len(waited) == 0 {
 		t.Fatal("requests right after each run never made the key hot")
+	}
+}
+
+// waitForDeferred waits until the group's backed-off runs are done.
+func waitForDeferred[R any](t *testing.T, g *Group[R]) {
+	t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); g.Deferred() > 0; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("backed-off runs still pending after 5s")
+		}
+	}
+}
+
+// A hot key's backoff is not waited out by the caller: a webhook worker
+// would otherwise be held for seconds per hot PR. The run happens later,
+// with what folded in meanwhile, and its error is reported.
+func TestAHotKeysWaitDoesNotHoldTheCaller(t *testing.T) {
+	const wait = 300 * time.Millisecond
+	failed := make(chan string, 1)
+	g := New(func(a, b int) int { return max(a, b) }).
+		WithBackoff(func(int) time.Duration { return wait }).
+		WithDeferredErrors(func(_ context.Context, key string, err error) { failed <- key + ": " + err.Error() })
+	var mu sync.Mutex
+	var seen []int
+	run := func(r int) error {
+		mu.Lock()
+		defer mu.Unlock()
+		seen = append(seen, r)
+		if r == 99 {
+			return errors.New("GitHub said no")
+		}
+		return nil
+	}
+	// Make the key hot: requests that arrive right after runs end.
+	for i := 1; i <= hotFolds+1; i++ {
+		_ = g.Do(context.Background(), "pr-1", i, run)
+	}
+	start := time.Now()
+	if err := g.Do(context.Background(), "pr-1", 50, run); err != nil {
+		t.Fatalf("Do = %v", err)
+	}
+	if held := time.Since(start); held >= wait {
+		t.Fatalf("Do held its caller for %v, the whole backoff", held)
+	}
+	if g.Deferred() != 1 {
+		t.Fatalf("Deferred = %d, want the one backed-off run", g.Deferred())
+	}
+	_ = g.Do(context.Background(), "pr-1", 99, run) // folds into the waiting run
+	waitForDeferred(t, g)
+	mu.Lock()
+	last := seen[len(seen)-1]
+	mu.Unlock()
+	if last != 99 {
+		t.Errorf("the backed-off run carried %d, want 99, the request that folded in while it waited", last)
+	}
+	select {
+	case msg := <-failed:
+		if msg != "pr-1: GitHub said no" {
+			t.Errorf("reported %q", msg)
+		}
+	default:
+		t.Error("the backed-off run's error was not reported")
 	}
 }

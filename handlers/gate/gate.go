@@ -88,7 +88,11 @@ func New(clients githubapp.ClientCreator, o Options) *Gate {
 		passes: coalesce.New(merge), calendar: o.Calendar,
 	}
 	if !o.NoBurstBackoff {
-		g.passes.WithBackoff(coalesce.Doubling(burstBackoff, burstBackoffCeiling))
+		g.passes.WithBackoff(coalesce.Doubling(burstBackoff, burstBackoffCeiling)).
+			WithDeferredErrors(func(ctx context.Context, key string, err error) {
+				zerolog.Ctx(ctx).Warn().Err(err).Str("pull_request_key", key).
+					Msg("evaluation after the burst backoff failed; the next event or the sweep evaluates it again")
+			})
 	}
 	g.reader = func(gh *github.Client) facts.Reader { return facts.NewGitHub(gh, g.cache, g.self) }
 	return g
@@ -109,6 +113,10 @@ func (g *Gate) Evaluate(ctx context.Context, t facts.Target, req Request) error 
 		return err
 	})
 }
+
+// Deferred counts evaluations of hot pull requests waiting out their
+// burst backoff, or running after it: work no webhook handler waits for.
+func (g *Gate) Deferred() int64 { return g.passes.Deferred() }
 
 // wakeAt evaluates t again at at, when its time gate opens.
 func (g *Gate) wakeAt(ctx context.Context, t facts.Target, at time.Time) {

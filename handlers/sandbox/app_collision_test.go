@@ -64,8 +64,8 @@ func requireNoCollision(t *testing.T, sb *sandbox.Sandbox, pr githubfake.PR) {
 // hour apart in one window warn of each other in both approval checks;
 // moving one two days away takes both warnings back. Knowing of the
 // other pull request costs an evaluation nothing it did not pay alone:
-// one conditional list of the open pull requests, the same with or
-// without it.
+// at most one conditional list of the open pull requests (none while the
+// list read a moment ago still holds), the same with or without it.
 func TestCollisionWarningNamesEachOther(t *testing.T) {
 	sb := start(t, sandbox.Options{})
 	freeze := openNoticeAt(t, sb, freezePath, forEndUsers("Registry freeze starts", "2027-02-09T16:00:00Z"))
@@ -98,8 +98,8 @@ func TestCollisionWarningNamesEachOther(t *testing.T) {
 				t.Errorf("%s: the evaluation of #%d read the other pull request: %s %s", name, freeze.Number, r.Method, r.Path)
 			}
 		}
-		if lists != 1 {
-			t.Errorf("%s: the evaluation listed the open pull requests %d times, want once", name, lists)
+		if lists > 1 {
+			t.Errorf("%s: the evaluation listed the open pull requests %d times, want at most once", name, lists)
 		}
 	}
 	if len(with) > len(alone) || counted(with) > counted(alone) {

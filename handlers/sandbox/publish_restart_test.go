@@ -269,7 +269,7 @@ func deliverToBoth(t *testing.T, sb *sandbox.Sandbox, r *replica, ev githubfake.
 		}
 	}
 	deadline := time.Now().Add(20 * time.Second)
-	for r.server.Pending() > 0 && time.Now().Before(deadline) {
+	for r.server.Pending()+r.app.Deferred() > 0 && time.Now().Before(deadline) {
 		time.Sleep(2 * time.Millisecond)
 	}
 	if err := sb.Settle(ctxFor(t)); err != nil {

@@ -203,8 +203,9 @@ func (r *Replica) Close() error {
 }
 
 // Busy counts the work the replica is doing: webhooks queued or being
-// handled, and timers running their work (a time gate opening, an early
-// merge publishing), which no webhook announces.
+// handled, timers running their work (a time gate opening, an early
+// merge publishing), which no webhook announces, and evaluations of hot
+// pull requests waiting out their burst backoff.
 func (r *Replica) Busy() int64 {
-	return r.Server.Pending() + r.app.Timers().Firing()
+	return r.Server.Pending() + r.app.Timers().Firing() + r.app.Deferred()
 }
