@@ -26,6 +26,7 @@ type Server struct {
 	Workers  WorkerPool       `yaml:"workers"`
 	Shutdown ShutdownSettings `yaml:"shutdown"`
 	Publish  PublishSecrets   `yaml:"publish"`
+	Web      WebSettings      `yaml:"web"`
 }
 
 // Listener is where the HTTP server listens and how the outside reaches it.

@@ -73,6 +73,9 @@ func applyServerEnv(cfg *Server, getenv func(string) string) error {
 		}
 		cfg.Shutdown.DrainTimeout = d
 	}
+	if err := applyWebEnv(cfg, getenv); err != nil {
+		return err
+	}
 	return applySecretEnv(cfg, getenv)
 }
 

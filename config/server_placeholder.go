@@ -45,6 +45,7 @@ func checkPlaceholders(cfg *Server) error {
 		{key: "github.v4_api_url", env: EnvGitHubV4APIURL, value: cfg.Github.V4APIURL, fix: "your GitHub's GraphQL address (https://api.github.com/graphql by default)"},
 		{key: "server.address", env: EnvServerAddress, value: cfg.Server.Address, fix: `the interface to listen on, e.g. "0.0.0.0"`},
 		{key: "server.public_url", env: EnvPublicURL, value: cfg.Server.PublicURL, fix: "the address GitHub and people reach commsgate at, or nothing"},
+		{key: "web.session_key", env: EnvWebSessionKey, value: cfg.Web.SessionKey, secret: true, fix: "a random secret of at least 32 characters (openssl rand -hex 32), or nothing to leave the web UI off"},
 		{key: "logging.level", env: EnvLogLevel, value: cfg.Logging.Level, fix: "info"},
 		{key: "logging.format", env: EnvLogFormat, value: cfg.Logging.Format, fix: "json or text"},
 	}

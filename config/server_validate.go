@@ -124,6 +124,9 @@ func validateServer(cfg *Server) error {
 	if cfg.Shutdown.DrainTimeout <= 0 || cfg.Shutdown.DrainTimeout > maxDrainTimeout {
 		return serverKeyError("shutdown.drain_timeout", EnvDrainTimeout, fmt.Sprintf("must be more than 0s and at most %s, not %s", maxDrainTimeout, cfg.Shutdown.DrainTimeout))
 	}
+	if err := validateWeb(cfg.Web); err != nil {
+		return err
+	}
 	return validateSecrets(cfg.Publish.Secrets)
 }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/commsgate/commsgate/config"
 	"github.com/commsgate/commsgate/handlers/ghclient"
 	"github.com/commsgate/commsgate/handlers/server"
+	"github.com/commsgate/commsgate/handlers/web"
 )
 
 // DeployOptions are what a deployment takes besides its configuration.
@@ -85,6 +86,13 @@ func Deploy(cfg *config.Server, o DeployOptions) (*Deployment, error) {
 	if o.Listener != nil {
 		opts = append(opts, server.WithListener(o.Listener))
 	}
+	webUI, err := newWebUI(cfg, clients, o.Logger)
+	if err != nil {
+		return nil, fmt.Errorf("deploy: %w", err)
+	}
+	if webUI != nil {
+		opts = append(opts, server.WithWebUI(webUI))
+	}
 	if o.SweepEvery > 0 {
 		sweeper := app.NewSweeper(o.SweepEvery)
 		logger := o.Logger.With().Str("task", "sweep").Logger()
@@ -101,4 +109,15 @@ func Deploy(cfg *config.Server, o DeployOptions) (*Deployment, error) {
 		return nil, err
 	}
 	return &Deployment{Server: srv, App: app}, nil
+}
+
+// newWebUI builds the web UI when the configuration has what it needs; when
+// not, it logs which settings are missing and the server runs without it.
+func newWebUI(cfg *config.Server, clients web.AppClients, logger zerolog.Logger) (*web.Handler, error) {
+	webCfg, err := web.FromServerConfig(cfg, clients)
+	if err != nil {
+		logger.Info().Strs("missing", cfg.WebUIMissing()).Msg("web UI off: " + err.Error())
+		return nil, nil
+	}
+	return web.New(webCfg)
 }

@@ -71,12 +71,16 @@ func keepRunning(ctx context.Context, sb *sandbox.Sandbox, merged int, outbox st
 		fmt.Fprintf(stdout, "commsgate demo: write %s: %v\n", payload, err)
 		return 1
 	}
+	// The fake GitHub has no sign-in page: whoever opens the dashboard's
+	// sign-in link comes back signed in as a Steering member.
+	sb.GitHub.SetOAuthUser(sandbox.Steering[0])
 	api := sb.GitHub.URL()
 	auth := fmt.Sprintf("-H 'Authorization: token %s'", token)
 	w := func(format string, args ...any) { fmt.Fprintf(stdout, format+"\n", args...) }
 	w("")
 	w("Everything is still running (Ctrl-C to stop):")
 	w("  commsgate server  %s  (webhooks at /api/github/hook; /readyz, /metrics)", sb.BaseURL)
+	w("  dashboard         %s/login  (signs you in as %s, a Steering member)", sb.BaseURL, sandbox.Steering[0])
 	w("  fake GitHub       %s  (REST API; installation token valid for an hour)", api)
 	w("  webhook secret    %s", sb.Secret)
 	w("  SMTP receiver     %s", sb.Mail.Addr())

@@ -18,14 +18,20 @@ import (
 const tokenLifetime = time.Hour
 
 // caller is who made a request: an app (by JWT), an installation (by
-// token), or nobody.
+// token), a person through the app (by a user-to-server token: App and
+// User set), or nobody.
 type caller struct {
 	App          *app
 	Installation *installation
+	User         *user
 }
 
-// actor is the user a write is attributed to: the app's bot user.
+// actor is the user a write is attributed to: the app's bot user, or the
+// person a user-to-server token acts for.
 func (c caller) actor() *user {
+	if c.User != nil {
+		return c.User
+	}
 	if c.Installation != nil {
 		return c.Installation.App.Bot
 	}
@@ -39,6 +45,8 @@ func (c caller) actor() *user {
 // does.
 func (c caller) rateKey() string {
 	switch {
+	case c.User != nil:
+		return "user:" + strconv.FormatInt(c.User.ID, 10)
 	case c.Installation != nil:
 		return "installation:" + strconv.FormatInt(c.Installation.ID, 10)
 	case c.App != nil:
@@ -144,6 +152,12 @@ func (st *state) authenticate(header string, now time.Time) (caller, error) {
 			return caller{}, err
 		}
 		return caller{App: a}, nil
+	}
+	if ut, ok := st.userTokens[cred]; ok {
+		if ut.Revoked || !now.Before(ut.ExpiresAt) {
+			return caller{}, errors.New("Bad credentials")
+		}
+		return caller{App: ut.App, User: ut.User}, nil
 	}
 	t, ok := st.tokens[cred]
 	if !ok || t.Revoked || !now.Before(t.ExpiresAt) {

@@ -22,7 +22,7 @@ func (s *Server) CreateApp(slug string) App {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	a := s.st.addApp(slug, slug, s.st.userFor(slug+"-owner"), key, keyPEM, s.now())
-	return App{ID: a.ID, Slug: a.Slug, BotLogin: a.Bot.Login, PrivateKeyPEM: keyPEM}
+	return App{ID: a.ID, Slug: a.Slug, BotLogin: a.Bot.Login, PrivateKeyPEM: keyPEM, ClientID: a.ClientID, ClientSecret: a.ClientSecret}
 }
 
 // generateAppKey makes an app's RSA key and its PEM, PKCS#1 as GitHub's
@@ -41,6 +41,7 @@ func (st *state) addApp(slug, name string, owner *user, key *rsa.PrivateKey, key
 		ID: st.id(), Slug: slug, Name: name, Key: key, KeyPEM: keyPEM,
 		Owner: owner, Bot: st.userFor(slug + "[bot]"), Created: created,
 		Permissions: defaultAppPermissions(), Events: defaultAppEvents(),
+		ClientID: "Iv1." + randomHex(8), ClientSecret: randomHex(20),
 	}
 	st.apps[a.ID] = a
 	return a

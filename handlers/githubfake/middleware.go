@@ -26,6 +26,7 @@ func callerOf(r *http.Request) caller {
 type access struct {
 	appJWT   bool   // app endpoints need the app's JWT
 	anyone   bool   // /rate_limit and the manifest flow answer anybody
+	user     bool   // /user endpoints need a user-to-server token
 	repo     string // "owner/name" the installation must include
 	org      string // org the installation must belong to
 	metering bool   // whether the request costs rate limit
@@ -37,6 +38,12 @@ func classify(path string) access {
 	case seg[0] == "app":
 		return access{appJWT: true, metering: true}
 	case seg[0] == "rate_limit":
+		return access{anyone: true}
+	case seg[0] == "user":
+		return access{user: true, metering: true}
+	case seg[0] == "login" && len(seg) == 3 && seg[1] == "oauth":
+		// The OAuth web flow: a browser redirect and a code exchange
+		// authenticated by the client secret in its body.
 		return access{anyone: true}
 	case seg[0] == "app-manifests",
 		seg[0] == "settings" && len(seg) == 3 && seg[1] == "apps" && seg[2] == "new",
@@ -169,6 +176,18 @@ func (s *Server) admit(w http.ResponseWriter, r *http.Request, acc access) (call
 	switch {
 	case acc.anyone:
 		return c, true
+	case c.User != nil:
+		if !s.admitUser(w, r, acc, c) {
+			return c, false
+		}
+	case acc.user:
+		// GitHub's answer to an app or installation token on /user.
+		if c.App == nil {
+			writeError(w, http.StatusUnauthorized, "Requires authentication")
+		} else {
+			writeError(w, http.StatusForbidden, "Resource not accessible by integration")
+		}
+		return c, false
 	case c.App == nil:
 		writeError(w, http.StatusUnauthorized, "Requires authentication")
 		return c, false

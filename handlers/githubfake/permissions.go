@@ -128,7 +128,7 @@ type router struct {
 
 func (rt *router) HandleFunc(pattern string, h http.HandlerFunc) {
 	rt.patterns = append(rt.patterns, pattern)
-	if acc := classify(patternPath(pattern)); acc.anyone || acc.appJWT {
+	if acc := classify(patternPath(pattern)); acc.anyone || acc.appJWT || acc.user {
 		rt.mux.HandleFunc(pattern, h) // no installation token reaches it
 		return
 	}
@@ -150,9 +150,11 @@ func (s *Server) enforcePermission(pattern string, h http.HandlerFunc) http.Hand
 			writeError(w, http.StatusInternalServerError, "githubfake: route "+pattern+" has no row in routeNeeds")
 			return
 		}
-		if in := callerOf(r).Installation; in != nil {
+		// A user-to-server token is bounded by the app's permissions as
+		// well as by the user's own.
+		if c := callerOf(r); c.Installation != nil || c.User != nil {
 			s.mu.Lock()
-			granted := n.grantedBy(in.App.Permissions)
+			granted := n.grantedBy(c.App.Permissions)
 			if !granted {
 				s.refusals = append(s.refusals, fmt.Sprintf("%s %s: needs %s: %s", r.Method, r.URL.Path, strings.Join(n.perms, " or "), n.level))
 			}

@@ -96,23 +96,7 @@ func (s *Server) listInstallationRepos(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	in := callerOf(r).Installation
-	var repos []*repo
-	if in.Selection == "all" {
-		// An installation on the whole account reaches every repository
-		// the account owns, including ones created after installing.
-		for key, rp := range s.st.repos {
-			if in.hasRepo(key) {
-				repos = append(repos, rp)
-			}
-		}
-		slices.SortFunc(repos, func(x, y *repo) int { return int(x.ID - y.ID) })
-	} else {
-		for _, name := range in.Repos {
-			if rp, ok := s.st.repo(name); ok {
-				repos = append(repos, rp)
-			}
-		}
-	}
+	repos := s.st.installationRepos(in)
 	out := wInstallationRepos{TotalCount: len(repos), RepositorySelection: in.Selection, Repositories: []wRepo{}}
 	for _, rp := range paginate(s, w, r, repos) {
 		out.Repositories = append(out.Repositories, s.renderRepo(rp))

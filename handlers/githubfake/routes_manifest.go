@@ -155,7 +155,7 @@ func (s *Server) convertManifest(w http.ResponseWriter, r *http.Request) {
 	a.Description, a.ExternalURL = p.Manifest.Description, p.Manifest.URL
 	writeJSON(w, http.StatusCreated, wAppConfig{
 		wApp:     s.renderApp(a),
-		ClientID: "Iv1." + randomHex(8), ClientSecret: randomHex(20), WebhookSecret: randomHex(20), PEM: string(keyPEM),
+		ClientID: a.ClientID, ClientSecret: a.ClientSecret, WebhookSecret: randomHex(20), PEM: string(keyPEM),
 	})
 }
 

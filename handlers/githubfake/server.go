@@ -10,7 +10,8 @@
 // configure the app under test, with URL()+"/" as the API URL), or GitHub's
 // manifest flow (routes_manifest.go: POST /settings/apps/new or
 // /organizations/{org}/settings/apps/new, then POST
-// /app-manifests/{code}/conversions, unauthenticated), Install,
+// /app-manifests/{code}/conversions, unauthenticated; the app keeps the
+// OAuth client it returns), Install,
 // CreateTeam, GrantTeamRepo, AddOrgMember, SetCollaborator, ProtectBranch.
 //
 // Acting as people (each returns the webhook Event): OpenPR, PushToPR,
@@ -20,6 +21,13 @@
 // RerequestCheckRun, RequestCheckRunAction, RequestCheckSuite,
 // AddInstallationRepos. Deliver (or Event.Deliver) posts an event, signed.
 // TakeEvents returns the events caused by the app's own API calls.
+//
+// Signing people in (routes_oauth.go): SetOAuthUser says who is signed in
+// to the fake's web pages; GET /login/oauth/authorize then completes at
+// once as them, and POST /login/oauth/access_token exchanges the code for
+// a user-to-server token that reads what both the person and the app can
+// (GET /user, /user/installations, /user/installations/{id}/repositories,
+// GET /repos/…). UserToken and RevokeUserTokens skip or undo the flow.
 //
 // Reading back: PullRequest, Reviews, RequestedReviewers, CheckRuns,
 // LatestCheckRun, Issues, Comments, Reactions, File, BranchSHA,
@@ -133,6 +141,7 @@ func (s *Server) handler() http.Handler {
 	s.routeIssues(mux)
 	s.routeMeta(mux)
 	s.routeManifest(mux)
+	s.routeOAuth(mux)
 	s.patterns = mux.patterns
 	mux.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "Not Found")

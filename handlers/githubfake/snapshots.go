@@ -16,6 +16,9 @@ type App struct {
 	BotLogin string
 	// PrivateKeyPEM is the PKCS#1 RSA key the app signs its JWTs with.
 	PrivateKeyPEM []byte
+	// ClientID and ClientSecret are the app's OAuth client (the web flow
+	// that signs people in: routes_oauth.go).
+	ClientID, ClientSecret string
 }
 
 // Installation is an app installed on an account.

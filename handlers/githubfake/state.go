@@ -21,6 +21,12 @@ type state struct {
 	checkSuites   map[int64]*checkSuite
 	rateLimits    map[string]*rateLimit // by caller key
 	manifestCodes map[string]*pendingApp
+	// oauthCodes and userTokens are the OAuth web flow's (routes_oauth.go).
+	oauthCodes map[string]*oauthCode
+	userTokens map[string]*userToken
+	// oauthUser is who is signed in to the fake's web pages: the user an
+	// authorization completes as (SetOAuthUser).
+	oauthUser string
 }
 
 func newState() *state {
@@ -36,6 +42,8 @@ func newState() *state {
 		checkSuites:   map[int64]*checkSuite{},
 		rateLimits:    map[string]*rateLimit{},
 		manifestCodes: map[string]*pendingApp{},
+		oauthCodes:    map[string]*oauthCode{},
+		userTokens:    map[string]*userToken{},
 	}
 }
 
@@ -85,6 +93,9 @@ type app struct {
 	Events      []string
 	// Description and ExternalURL come from a manifest.
 	Description, ExternalURL string
+	// ClientID and ClientSecret are the app's OAuth client, for the web
+	// flow that signs people in (routes_oauth.go).
+	ClientID, ClientSecret string
 }
 
 type installation struct {

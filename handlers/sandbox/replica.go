@@ -69,16 +69,18 @@ type Replica struct {
 // configuration given through the environment, runs it on a loopback
 // port and waits until it is ready; Close stops it.
 func (s *Sandbox) StartReplica(o ReplicaOptions) (*Replica, error) {
-	cfg, err := config.LoadServer("", s.environment(o.Workers, o.QueueSize))
-	if err != nil {
-		return nil, fmt.Errorf("sandbox server config: %w", err)
-	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, fmt.Errorf("sandbox server listener: %w", err)
 	}
+	base := "http://" + ln.Addr().String()
+	cfg, err := config.LoadServer("", s.environment(o.Workers, o.QueueSize, base))
+	if err != nil {
+		ln.Close()
+		return nil, fmt.Errorf("sandbox server config: %w", err)
+	}
 	r := &Replica{
-		BaseURL: "http://" + ln.Addr().String(),
+		BaseURL: base,
 		stopped: make(chan struct{}),
 	}
 	r.HookURL = r.BaseURL + server.WebhookPath
@@ -115,13 +117,15 @@ func (s *Sandbox) StartReplica(o ReplicaOptions) (*Replica, error) {
 // `commsgate serve` would load it: for tools that check an installation
 // from the outside (doctor).
 func (s *Sandbox) ServerConfig() (*config.Server, error) {
-	return config.LoadServer("", s.environment(0, 0))
+	return config.LoadServer("", s.environment(0, 0, ""))
 }
 
 // environment is the server configuration, given the way an operator
 // would: through the environment, secrets included. Zero workers or queue
-// size leave the configuration's default.
-func (s *Sandbox) environment(workers, queueSize int) func(string) string {
+// size leave the configuration's default. With a public URL (the
+// server's own address) the web UI is on, signing people in through the
+// fake GitHub's OAuth with the app's client.
+func (s *Sandbox) environment(workers, queueSize int, publicURL string) func(string) string {
 	hooks := s.Hooks.URL()
 	host, port, _ := net.SplitHostPort(s.Mail.Addr())
 	env := map[string]string{
@@ -145,6 +149,12 @@ func (s *Sandbox) environment(workers, queueSize int) func(string) string {
 		"COMMSGATE_SECRET_STATUS_PAGE_KIND":    "webhook",
 		"COMMSGATE_SECRET_STATUS_PAGE_URL":     hooks + "/webhook",
 		"COMMSGATE_SECRET_STATUS_PAGE_SECRET":  HookSecret,
+	}
+	if publicURL != "" {
+		env[config.EnvPublicURL] = publicURL
+		env[config.EnvGitHubOAuthID] = s.App.ClientID
+		env[config.EnvGitHubOAuthSecret] = s.App.ClientSecret
+		env[config.EnvWebSessionKey] = s.webKey
 	}
 	if workers != 0 {
 		env[config.EnvWorkers] = strconv.Itoa(workers)

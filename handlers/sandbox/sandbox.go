@@ -6,6 +6,8 @@ package sandbox
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -60,6 +62,9 @@ type Sandbox struct {
 	// GitHub read.
 	own *Replica
 	now func() time.Time
+	// webKey is the web UI's session key, shared by every replica so a
+	// person stays signed in across them.
+	webKey string
 }
 
 // WebhookSecret signs the sandbox's webhooks, and HookSecret the posts to
@@ -77,7 +82,7 @@ func Start(opts Options) (*Sandbox, error) {
 	if opts.QueueSize == 0 {
 		opts.QueueSize = 100
 	}
-	s := &Sandbox{Clock: opts.Clock, Secret: WebhookSecret, now: time.Now}
+	s := &Sandbox{Clock: opts.Clock, Secret: WebhookSecret, now: time.Now, webKey: randomKey()}
 	if opts.Clock != nil {
 		s.now = opts.Clock.Now
 	}
@@ -113,6 +118,12 @@ func Start(opts Options) (*Sandbox, error) {
 	}
 	s.Server, s.BaseURL, s.HookURL = s.own.Server, s.own.BaseURL, s.own.HookURL
 	return s, nil
+}
+
+func randomKey() string {
+	buf := make([]byte, 32)
+	_, _ = rand.Read(buf) // crypto/rand never fails on supported platforms
+	return hex.EncodeToString(buf)
 }
 
 // Send delivers a webhook the way GitHub does (signed, over HTTP) and

@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/palantir/go-githubapp/githubapp"
@@ -66,6 +67,20 @@ func withDeliveryFields(ctx context.Context, t *Delivery) context.Context {
 // bury everything else.
 var quietPaths = map[string]bool{"/healthz": true, "/readyz": true, "/metrics": true}
 
+// logPath is the path as the access log shows it: a calendar feed's
+// address carries its token (/calendar/{installation}/{token}.ics), which
+// is the feed's only protection, so the log shows the token as "-".
+func logPath(p string) string {
+	rest, ok := strings.CutPrefix(p, "/calendar/")
+	if !ok {
+		return p
+	}
+	if i := strings.IndexByte(rest, '/'); i >= 0 {
+		return "/calendar/" + rest[:i] + "/-"
+	}
+	return p
+}
+
 // withRequestLogging puts logger in every request's context and writes one
 // access line per request, naming the webhook delivery when there is one.
 func withRequestLogging(logger zerolog.Logger, next http.Handler) http.Handler {
@@ -76,7 +91,7 @@ func withRequestLogging(logger zerolog.Logger, next http.Handler) http.Handler {
 		}
 		evt := hlog.FromRequest(r).WithLevel(level).
 			Str("method", r.Method).
-			Str("path", r.URL.Path).
+			Str("path", logPath(r.URL.Path)).
 			Int("status", status).
 			Int("size", size).
 			Dur("elapsed", d).

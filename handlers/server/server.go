@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strings"
 	"sync/atomic"
 
 	"github.com/palantir/go-githubapp/githubapp"
@@ -43,6 +44,7 @@ type serverSettings struct {
 	tasks     []BackgroundTask
 	metrics   *Metrics
 	gatherer  prometheus.Gatherer
+	web       http.Handler
 }
 
 type readinessCheck struct {
@@ -84,6 +86,13 @@ func WithBackgroundTask(t BackgroundTask) ServerOption {
 // into the same metrics; without it the server makes its own.
 func WithMetrics(m *Metrics, g prometheus.Gatherer) ServerOption {
 	return func(s *serverSettings) { s.metrics, s.gatherer = m, g }
+}
+
+// WithWebUI serves h under / for every path the server's own routes do
+// not claim: the webhook, /healthz, /readyz and /metrics keep precedence
+// and answer a wrong method with 405 as before.
+func WithWebUI(h http.Handler) ServerOption {
+	return func(s *serverSettings) { s.web = h }
 }
 
 // Server is commsgate's HTTP server: the GitHub webhook, health, readiness
@@ -153,8 +162,24 @@ func NewServer(cfg *config.Server, opts ...ServerOption) (*Server, error) {
 	mux.HandleFunc("GET "+HealthzPath, s.healthz)
 	mux.HandleFunc("GET "+ReadyzPath, s.readyz)
 	mux.Handle("GET "+MetricsPath, promhttp.HandlerFor(gatherer, promhttp.HandlerOpts{}))
+	if set.web != nil {
+		// Without these the catch-all below would answer a wrong method
+		// on the server's own paths with the web UI's 404.
+		mux.Handle(WebhookPath, methodNotAllowed(http.MethodPost))
+		for _, p := range []string{HealthzPath, ReadyzPath, MetricsPath} {
+			mux.Handle(p, methodNotAllowed(http.MethodGet, http.MethodHead))
+		}
+		mux.Handle("/", set.web)
+	}
 	s.handler = withRequestLogging(logger, mux)
 	return s, nil
+}
+
+func methodNotAllowed(allowed ...string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Allow", strings.Join(allowed, ", "))
+		http.Error(w, http.StatusText(http.StatusMethodNotAllowed), http.StatusMethodNotAllowed)
+	})
 }
 
 // Handler is the server's HTTP handler, with request logging.
