@@ -92,6 +92,7 @@ func Deploy(cfg *config.Server, o DeployOptions) (*Deployment, error) {
 	}
 	if webUI != nil {
 		opts = append(opts, server.WithWebUI(webUI))
+		webUI.ServeReports(app.Calendar())
 	}
 	if o.SweepEvery > 0 {
 		sweeper := app.NewSweeper(o.SweepEvery)

@@ -3,7 +3,6 @@ package calendar
 import (
 	"time"
 
-	"github.com/commsgate/commsgate/handlers/publication"
 	"github.com/commsgate/commsgate/policy"
 )
 
@@ -32,7 +31,7 @@ import (
 //     them, so nothing is counted twice. A correction is such an update:
 //     a later pull request that published a change to the communication
 //     after it went out (the record's Updates).
-func Records(entries []Entry, followUps map[int]publication.FollowUp) []policy.CommunicationRecord {
+func Records(entries []Entry, followUps map[int]FollowUp) []policy.CommunicationRecord {
 	out := make([]policy.CommunicationRecord, 0, len(entries))
 	for _, e := range entries {
 		c := policy.CommunicationRecord{

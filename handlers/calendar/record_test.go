@@ -29,8 +29,10 @@ func TestRecords(t *testing.T) {
 		followUps map[int]publication.FollowUp
 		want      policy.CommunicationRecord
 	}{{
-		name:  "in review: the first stage approved, the second awaited since that approval",
-		entry: func() Entry { return entry(ladder(approved("sig", 5), policy.StageResult{Name: "comms", AwaitedSince: at(5)})) },
+		name: "in review: the first stage approved, the second awaited since that approval",
+		entry: func() Entry {
+			return entry(ladder(approved("sig", 5), policy.StageResult{Name: "comms", AwaitedSince: at(5)}))
+		},
 		want: policy.CommunicationRecord{Ref: "example/comms#7", Tier: 2, Opened: opened, Stages: []policy.StageRecord{
 			{Name: "sig", Requested: opened, Approved: at(5)}, {Name: "comms", Requested: at(5)},
 		}},
