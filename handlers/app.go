@@ -65,6 +65,9 @@ type AppOptions struct {
 	TimerLag  func(time.Duration)
 	// NoBurstBackoff: see gate.Options.
 	NoBurstBackoff bool
+	// PublicURL is server.public_url, for the check runs' details_url
+	// (see gate.Options).
+	PublicURL string
 }
 
 // App routes webhook events to the gate and the publisher. The two share
@@ -94,11 +97,11 @@ func NewApp(clients githubapp.ClientCreator, o AppOptions) *App {
 	a.calendar = calendar.NewLister(clients, cache, self, seen, o.Now)
 	a.gate = gate.New(clients, gate.Options{
 		Cache: cache, Self: self, Now: o.Now, Observer: o.Evaluations, Timers: a.timers, Calendar: seen,
-		NoBurstBackoff: o.NoBurstBackoff,
+		NoBurstBackoff: o.NoBurstBackoff, PublicURL: o.PublicURL,
 	})
 	a.publisher = publication.New(clients, publication.Options{
 		Cache: cache, Self: self, Now: o.Now, Timers: a.timers,
-		Secrets: o.Secrets, HTTPClient: o.HTTPClient, Retry: o.Retry, Observer: o.Publications,
+		Secrets: o.Secrets, HTTPClient: o.HTTPClient, Retry: o.Retry, Observer: o.Publications, PublicURL: o.PublicURL,
 	})
 	a.sweeper = a.NewSweeper(0)
 	return a

@@ -25,8 +25,8 @@ type DeployOptions struct {
 	SweepEvery time.Duration
 	// GitHubRetry replaces the GitHub clients' retry policy when set.
 	GitHubRetry *ghclient.RetryPolicy
-	// App tunes the App; its observers, AppID and secrets are filled in
-	// from the metrics and the configuration.
+	// App tunes the App; its observers, AppID, secrets and (unless set)
+	// public URL are filled in from the metrics and the configuration.
 	App AppOptions
 }
 
@@ -64,6 +64,9 @@ func Deploy(cfg *config.Server, o DeployOptions) (*Deployment, error) {
 	// from a repository.
 	appOpts.Secrets = cfg.Publish.Secrets
 	appOpts.Evaluations, appOpts.Publications = metrics, metrics
+	if appOpts.PublicURL == "" {
+		appOpts.PublicURL = cfg.Server.PublicURL
+	}
 	if appOpts.TimerLag == nil {
 		appOpts.TimerLag = metrics.TimerLag
 	}
@@ -92,6 +95,7 @@ func Deploy(cfg *config.Server, o DeployOptions) (*Deployment, error) {
 	}
 	if webUI != nil {
 		opts = append(opts, server.WithWebUI(webUI))
+		webUI.ServeReports(app.Calendar())
 	}
 	if o.SweepEvery > 0 {
 		sweeper := app.NewSweeper(o.SweepEvery)

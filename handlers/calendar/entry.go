@@ -86,6 +86,15 @@ type Entry struct {
 	AwaitedSince time.Time
 	// MergedAt is zero for an open pull request.
 	MergedAt time.Time
+	// Opened is when the pull request was opened.
+	Opened time.Time
+	// PublishedAt is when the publish run completed with every delivery
+	// succeeded (Published); zero otherwise.
+	PublishedAt time.Time
+	// StagedRequests is set when each stage is asked for only once the one
+	// before it is approved (request_reviews: staged, not on the crisis
+	// path), so that approval is when the next stage became awaited.
+	StagedRequests bool
 	// Decision is the gate's decision on the pull request: the ladder
 	// with who approved, who is awaited and since when (StageResult's
 	// ApprovedAt, AwaitedSince), holds, the schedule.
@@ -101,8 +110,10 @@ type Links struct {
 	// where it can be read when the target has a page (an announcement
 	// issue); empty before the merge.
 	Publications []Publication
-	// FollowUp is the follow-up issue, once opened.
-	FollowUp string
+	// FollowUp is the follow-up issue, once opened; FollowUpNumber is
+	// its number.
+	FollowUp       string
+	FollowUpNumber int
 }
 
 // Publication is one delivery of a document to one publish target.
@@ -167,9 +178,13 @@ func Build(reads []Read, now time.Time) []Entry {
 		base := Entry{
 			Ref: r.PR.Ref, Repository: r.PR.Repository, Number: r.PR.Number, PRTitle: r.PR.Title,
 			MergedAt: r.PR.MergedAt, Decision: d, Approved: d.State == policy.StateApproved || d.State == policy.StateScheduled,
-			Links: Links{PR: r.PR.URL, Checks: checksURL(r.PR.URL)},
+			Links:  Links{PR: r.PR.URL, Checks: checksURL(r.PR.URL)},
+			Opened: f.OpenedAt, StagedRequests: f.Rules.RequestReviews != "all" && f.Rules.RequestReviews != "off" && d.Expedite == nil,
 		}
 		base.State, base.Stage, base.AwaitedSince = state(r, d)
+		if base.State == Published {
+			base.PublishedAt = r.Publication.CompletedAt
+		}
 		for _, doc := range f.Documents {
 			if doc == nil {
 				continue
@@ -178,7 +193,7 @@ func Build(reads []Read, now time.Time) []Entry {
 			e.Path, e.Title, e.Type = doc.Path, doc.Title, doc.Type
 			e.Tier = policy.ComputeTier([]*policy.Document{doc}, f.Rules, false).Tier
 			e.Audience, e.Embargoed, e.EmbargoUntil, e.PublishAt = doc.Audience, doc.Embargo, doc.EmbargoUntil, doc.PublishAt
-			e.Links.Publications, e.Links.FollowUp = publications(r, doc.Path)
+			e.Links.Publications, e.Links.FollowUp, e.Links.FollowUpNumber = publications(r, doc.Path)
 			out = append(out, e)
 		}
 	}
@@ -224,10 +239,10 @@ func awaited(d policy.Decision) (string, time.Time) {
 }
 
 // publications are one document's deliveries and follow-up issue.
-func publications(r Read, path string) ([]Publication, string) {
+func publications(r Read, path string) ([]Publication, string, int) {
 	o := r.Publication
 	if o == nil {
-		return nil, ""
+		return nil, "", 0
 	}
 	var out []Publication
 	for _, d := range o.Deliveries {
@@ -235,13 +250,14 @@ func publications(r Read, path string) ([]Publication, string) {
 			out = append(out, Publication{Target: d.Target, Kind: d.Kind, Status: d.Status, URL: d.URL})
 		}
 	}
-	followUp := ""
+	followUp, number := "", 0
 	if n, ok := o.FollowUps[path]; ok && n > 0 {
+		number = n
 		if repoURL, _, found := strings.Cut(r.PR.URL, "/pull/"); found {
 			followUp = fmt.Sprintf("%s/issues/%d", repoURL, n)
 		}
 	}
-	return out, followUp
+	return out, followUp, number
 }
 
 // checksURL is the pull request's checks tab.

@@ -63,11 +63,11 @@ func (p *checkPoster) post(ctx context.Context, r checkResult) error {
 	if err != nil {
 		return err
 	}
-	if existing != nil && sameOutcome(existing, r) {
+	if existing != nil && sameOutcome(existing, r) && (p.p.detailsURL == "" || existing.GetDetailsURL() == p.p.detailsURL) {
 		return nil
 	}
 	if existing != nil && len(r.annotations) == 0 && existing.GetOutput().GetAnnotationsCount() == 0 {
-		opts := github.UpdateCheckRunOptions{Name: r.name, Output: output(r, nil)}
+		opts := github.UpdateCheckRunOptions{Name: r.name, Output: output(r, nil), DetailsURL: p.detailsURL()}
 		setStatus(r.conclusion, &opts.Status, &opts.Conclusion)
 		run, _, err := p.p.gh.Checks.UpdateCheckRun(ctx, p.p.t.Owner, p.p.t.Repo, existing.GetID(), opts)
 		if err != nil {
@@ -85,7 +85,7 @@ func (p *checkPoster) create(ctx context.Context, r checkResult) error {
 	if len(first) > maxAnnotationsPerRequest {
 		first = first[:maxAnnotationsPerRequest]
 	}
-	opts := github.CreateCheckRunOptions{Name: r.name, HeadSHA: p.head, Output: output(r, first)}
+	opts := github.CreateCheckRunOptions{Name: r.name, HeadSHA: p.head, Output: output(r, first), DetailsURL: p.detailsURL()}
 	setStatus(r.conclusion, &opts.Status, &opts.Conclusion)
 	run, _, err := p.p.gh.Checks.CreateCheckRun(ctx, p.p.t.Owner, p.p.t.Repo, opts)
 	if err != nil {
@@ -108,6 +108,15 @@ func (p *checkPoster) create(ctx context.Context, r checkResult) error {
 		}
 	}
 	return nil
+}
+
+// detailsURL is the pull request's notice page, nil without one (GitHub
+// then shows its default).
+func (p *checkPoster) detailsURL() *string {
+	if p.p.detailsURL == "" {
+		return nil
+	}
+	return github.String(p.p.detailsURL)
 }
 
 // prefetch starts listing the head's check runs in the background, so the

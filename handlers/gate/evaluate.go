@@ -33,6 +33,8 @@ type pass struct {
 	reader facts.Reader
 	t      facts.Target
 	req    Request
+	// detailsURL is the check runs' details_url; empty for none.
+	detailsURL string
 }
 
 // evaluateOnce is one evaluation: facts → decision → effects. It returns
@@ -48,7 +50,7 @@ func (g *Gate) evaluateOnce(ctx context.Context, t facts.Target, req Request) (s
 	if err != nil {
 		return "", fmt.Errorf("installation client %d: %w", t.InstallationID, err)
 	}
-	p := &pass{gh: gh, reader: g.reader(gh), t: t, req: req}
+	p := &pass{gh: gh, reader: g.reader(gh), t: t, req: req, detailsURL: report.NoticeURL(g.publicURL, t.Owner, t.Repo, t.Number)}
 	staleGreen := "" // the head an earlier pass left green on moved facts
 	for moves := 0; ; {
 		res, err := g.evaluatePass(ctx, p)

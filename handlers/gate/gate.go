@@ -53,6 +53,8 @@ type Gate struct {
 	timers   Scheduler
 	passes   *coalesce.Group[Request]
 	calendar Calendar
+	// publicURL is server.public_url, for the check runs' details_url.
+	publicURL string
 	// reader builds the facts reader of one pass; unit tests stand a
 	// struct fake in.
 	reader func(gh *github.Client) facts.Reader
@@ -76,6 +78,10 @@ type Options struct {
 	// server to be idle after every event turns it off, or it would wait
 	// out backoffs it did not come to test.
 	NoBurstBackoff bool
+	// PublicURL is server.public_url: the check runs' details_url is the
+	// pull request's notice page under it (report.NoticeURL); without it
+	// they carry none.
+	PublicURL string
 }
 
 // New builds the gate.
@@ -85,7 +91,7 @@ func New(clients githubapp.ClientCreator, o Options) *Gate {
 	}
 	g := &Gate{
 		clients: clients, cache: o.Cache, self: o.Self, now: o.Now, observer: o.Observer, timers: o.Timers,
-		passes: coalesce.New(merge), calendar: o.Calendar,
+		passes: coalesce.New(merge), calendar: o.Calendar, publicURL: o.PublicURL,
 	}
 	if !o.NoBurstBackoff {
 		g.passes.WithBackoff(coalesce.Doubling(burstBackoff, burstBackoffCeiling)).

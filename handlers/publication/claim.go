@@ -65,10 +65,14 @@ func (p *publication) createLedger(ctx context.Context) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	created, _, err := p.gh.Checks.CreateCheckRun(ctx, p.t.Owner, p.t.Repo, github.CreateCheckRunOptions{
+	opts := github.CreateCheckRunOptions{
 		Name: report.CheckPublish, HeadSHA: p.pr.GetMergeCommitSHA(), Status: github.String("in_progress"),
 		Output: &github.CheckRunOutput{Title: github.String("Publishing"), Summary: github.String(p.summary(l)), Text: github.String(text)},
-	})
+	}
+	if u := report.NoticeURL(p.pub.publicURL, p.t.Owner, p.t.Repo, p.pr.GetNumber()); u != "" {
+		opts.DetailsURL = github.String(u)
+	}
+	created, _, err := p.gh.Checks.CreateCheckRun(ctx, p.t.Owner, p.t.Repo, opts)
 	if err != nil {
 		return false, fmt.Errorf("create %s check run: %w", report.CheckPublish, err)
 	}

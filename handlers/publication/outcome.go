@@ -14,6 +14,9 @@ type Outcome struct {
 	// were refused, or the whole publication was refused).
 	Completed  bool
 	Conclusion string
+	// CompletedAt is when the run last completed: for a success, when
+	// the last delivery went out (a retry's completion, after a failure).
+	CompletedAt time.Time
 	// WaitingUntil is set while an early merge waits for its publish_at.
 	WaitingUntil time.Time
 	// Deliveries are the ledger's, sorted by document and target.
@@ -55,7 +58,7 @@ func ReadOutcome(run *github.CheckRun, pr int) (Outcome, error) {
 		return Outcome{}, err
 	}
 	o := Outcome{
-		Completed: run.GetStatus() == "completed", Conclusion: run.GetConclusion(),
+		Completed: run.GetStatus() == "completed", Conclusion: run.GetConclusion(), CompletedAt: run.GetCompletedAt().Time,
 		WaitingUntil: l.WaitingUntil, FollowUps: l.FollowUps,
 	}
 	for _, d := range l.sorted() {

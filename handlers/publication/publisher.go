@@ -57,6 +57,9 @@ type Options struct {
 	// Timers publish an early merge at its publish_at; without them the
 	// sweep does, at its next pass.
 	Timers Scheduler
+	// PublicURL is server.public_url: the publish run's details_url is
+	// the pull request's notice page under it; without it there is none.
+	PublicURL string
 }
 
 // Publisher publishes merged pull requests. Publications of one PR never
@@ -72,6 +75,7 @@ type Publisher struct {
 	retry      Retry
 	observer   Observer
 	timers     Scheduler
+	publicURL  string
 	runs       *coalesce.Group[struct{}]
 	// followUps serialises, per repository, what edits follow-up records
 	// after publication (reminders, ratification): the record is read,
@@ -121,8 +125,8 @@ func New(clients githubapp.ClientCreator, o Options) *Publisher {
 	return &Publisher{
 		clients: clients, cache: o.Cache, self: o.Self, now: o.Now,
 		secrets: o.Secrets, httpClient: o.HTTPClient, retry: o.Retry, observer: o.Observer,
-		timers: o.Timers,
-		runs:   coalesce.New(func(a, b struct{}) struct{} { return a }),
+		timers: o.Timers, publicURL: o.PublicURL,
+		runs: coalesce.New(func(a, b struct{}) struct{} { return a }),
 	}
 }
 

@@ -26,7 +26,10 @@ type ratifyRecord struct {
 	// request; they need not say it twice.
 	Approvers []string `json:"approvers,omitempty"`
 	Ratified  bool     `json:"ratified,omitempty"`
-	Reminded  bool     `json:"reminded,omitempty"`
+	// RatifiedAt is when commsgate found it ratified; zero in records
+	// ratified before it was kept.
+	RatifiedAt time.Time `json:"ratified_at,omitempty"`
+	Reminded   bool      `json:"reminded,omitempty"`
 }
 
 // newRatifyRecord starts the ratification of an expedited publication.
@@ -117,7 +120,7 @@ func (pub *Publisher) syncRatification(ctx context.Context, gh *github.Client, t
 	var comment string
 	switch {
 	case r.Satisfied && !rr.Ratified:
-		rr.Ratified, comment = true, report.Ratified(r)
+		rr.Ratified, rr.RatifiedAt, comment = true, pub.now(), report.Ratified(r)
 	case r.Overdue && !rr.Reminded:
 		rr.Reminded, comment = true, report.RatificationReminder(r)
 	}
