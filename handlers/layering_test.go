@@ -31,9 +31,9 @@ var allowedImports = map[string][]string{
 	"handlers/publication": {"config", "handlers/coalesce", "handlers/facts", "handlers/ghclient", "handlers/publish", "handlers/report", "policy"},
 	"handlers/sweep":       {"handlers/facts", "handlers/gate", "handlers/ghclient", "handlers/publication"},
 	"handlers/calendar":    {"handlers/facts", "handlers/gate", "handlers/ghclient", "handlers/publication", "handlers/report", "policy"},
-	// The web UI reads GitHub as the app does (facts) and shows it; it
-	// never decides or writes.
-	"handlers/web": {"config", "handlers/facts", "policy"},
+	// The web UI reads GitHub as the app does (facts) and shows the
+	// calendar's entries; it never decides or writes.
+	"handlers/web": {"config", "handlers/calendar", "handlers/facts", "policy"},
 	"handlers":     {"config", "handlers/calendar", "handlers/facts", "handlers/gate", "handlers/ghclient", "handlers/publication", "handlers/report", "handlers/server", "handlers/sweep", "handlers/timers", "handlers/web", "policy"},
 }
 

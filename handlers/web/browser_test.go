@@ -125,7 +125,7 @@ func TestBrowserSignInSeeAndSignOut(t *testing.T) {
 		t.Errorf("signed in as %q, want %q", who, member)
 	}
 	main := text(t, ctx, "main")
-	for _, want := range []string{sandbox.CommsRepo, announcementTitle, advisoryTitle, "Draft", "Ready for review", "Calendar feeds"} {
+	for _, want := range []string{sandbox.CommsRepo, announcementTitle, advisoryTitle, "draft", "in review", "Calendar feeds"} {
 		if !strings.Contains(main, want) {
 			t.Errorf("the member's page lacks %q:\n%s", want, main)
 		}
