@@ -24,10 +24,12 @@ func forEndUsers(t *testing.T, title, at string) string {
 	s := readComms(t, "2027-01-26-contributor-summit.md")
 	s = strings.Replace(s, "title: Contributor summit registration is open", "title: "+title, 1)
 	s = strings.Replace(s, "publish_at: 2027-01-26T16:00:00Z", "publish_at: "+at, 1)
+	s = strings.Replace(s, "sigs: [sig-contribex]", "sigs: [sig-node]", 1)
 	return strings.Replace(s, "audience: [contributors]", "audience: [end-users]", 1)
 }
 
-// openColliding opens the two colliding notices as pull requests #3 and #4.
+// openColliding opens the two colliding notices as pull requests #3 and
+// #4, and approves #3.
 func openColliding(t *testing.T, sb *sandbox.Sandbox) (freeze, retirement githubfake.PR) {
 	t.Helper()
 	freeze, _ = sb.GitHub.OpenPR(sandbox.CommsRepo, githubfake.PRSpec{
@@ -38,6 +40,11 @@ func openColliding(t *testing.T, sb *sandbox.Sandbox) (freeze, retirement github
 		Author: sandbox.Author, Title: "Announce the ingress retirement",
 		Files: map[string]string{"comms/2027-02-09-ingress-retirement.md": forEndUsers(t, retirementTitle, "2027-02-09T17:00:00Z")},
 	})
+	// The freeze is approved by every stage: scheduled for its
+	// publish_at. The retirement stays in review at its sig stage.
+	for _, who := range []string{sandbox.SIGNodeLeads[0], sandbox.CommsTeam[0], sandbox.Steering[1], sandbox.Steering[2], sandbox.Steering[3]} {
+		sb.GitHub.SubmitReview(sandbox.CommsRepo, freeze.Number, githubfake.ReviewSpec{User: who, State: "APPROVED"})
+	}
 	return freeze, retirement
 }
 
@@ -65,7 +72,7 @@ func TestCalendarMonthPlacesNoticesWindowsAndCollisions(t *testing.T) {
 		}
 	}
 	collide := dayCell(t, feb, "2027-02-09")
-	for _, want := range []string{freezeTitle, retirementTitle, "⚠ collides with example/comms#4", "⚠ collides with example/comms#3", "window"} {
+	for _, want := range []string{`class="entry state-scheduled"`, freezeTitle, retirementTitle, "⚠ collides with example/comms#4", "⚠ collides with example/comms#3", "window"} {
 		if !strings.Contains(collide, want) {
 			t.Errorf("9 Feb lacks %q:\n%s", want, collide)
 		}

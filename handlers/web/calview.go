@@ -117,12 +117,11 @@ func buildMonth(items []item, at time.Time, zone *time.Location, windows []polic
 		Prev:     first.AddDate(0, -1, 0).Format(dateLayout), Next: next.Format(dateLayout),
 	}
 	byDay := entriesByDay(items, zone)
-	today := at.Format(dateLayout)
 	for day := startOfWeek(first); day.Before(next); {
 		week := weekRow{Label: "Week of " + day.Format("2 Jan"), Monday: day.Format(dateLayout), Days: make([]dayCell, 0, 7)}
 		for i := 0; i < 7; i++ {
 			date := day.Format(dateLayout)
-			c := dayCell{Date: date, Day: day.Day(), InMonth: day.Month() == first.Month(), Today: date == today,
+			c := dayCell{Date: date, Day: day.Day(), InMonth: day.Month() == first.Month(),
 				Blackout: blackoutOn(day, blackouts), Entries: byDay[date]}
 			if windowDuring(day, day.AddDate(0, 0, 1), windows) {
 				c.Window = windowsText(windows)
@@ -135,6 +134,24 @@ func buildMonth(items []item, at time.Time, zone *time.Location, windows []polic
 	return v
 }
 
+// markToday marks now's date in the view's zone.
+func (v *monthView) markToday(now time.Time) {
+	date := now.Format(dateLayout)
+	for _, w := range v.Weeks {
+		for i := range w.Days {
+			w.Days[i].Today = w.Days[i].Date == date
+		}
+	}
+}
+
+// markToday marks now's date in the view's zone.
+func (v *weekView) markToday(now time.Time) {
+	date := now.Format(dateLayout)
+	for i := range v.Days {
+		v.Days[i].Today = v.Days[i].Date == date
+	}
+}
+
 // buildWeek is at's week (Monday to Sunday) in zone by the hour, each
 // hour shaded when a window is open during it. It is pure.
 func buildWeek(items []item, at time.Time, zone *time.Location, windows []policy.Window, blackouts []policy.Blackout) weekView {
@@ -144,10 +161,9 @@ func buildWeek(items []item, at time.Time, zone *time.Location, windows []policy
 		Title: "Week of " + monday.Format("2 Jan 2006"), Zone: zone.String(),
 		Prev: monday.AddDate(0, 0, -7).Format(dateLayout), Next: monday.AddDate(0, 0, 7).Format(dateLayout),
 	}
-	today := at.Format(dateLayout)
 	for i := 0; i < 7; i++ {
 		d := monday.AddDate(0, 0, i)
-		v.Days = append(v.Days, weekDay{Date: d.Format(dateLayout), Label: d.Format("Mon 2 Jan"), Today: d.Format(dateLayout) == today, Blackout: blackoutOn(d, blackouts)})
+		v.Days = append(v.Days, weekDay{Date: d.Format(dateLayout), Label: d.Format("Mon 2 Jan"), Blackout: blackoutOn(d, blackouts)})
 	}
 	v.Hours = make([]hourRow, 24)
 	for h := range v.Hours {

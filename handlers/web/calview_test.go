@@ -134,6 +134,10 @@ func TestBuildMonth(t *testing.T) {
 		len(freeze.Collides) != 1 || freeze.Collides[0] != "example/comms#4" {
 		t.Errorf("the freeze's entry %+v", freeze)
 	}
+	if cell(t, utc, "2027-02-10").Today {
+		t.Error("at is not today: the handler marks today")
+	}
+	utc.markToday(time.Date(2027, 2, 10, 23, 0, 0, 0, time.UTC))
 	if !cell(t, utc, "2027-02-10").Today || cell(t, utc, "2027-02-11").Today {
 		t.Error("today is not the 10th only")
 	}
@@ -188,6 +192,7 @@ func templates(t testing.TB) *template.Template {
 func monthPage(t testing.TB, pages *template.Template, items []item, windows []policy.Window, blackouts []policy.Blackout) string {
 	zone := time.UTC
 	mv := buildMonth(items, time.Date(2027, 2, 10, 12, 0, 0, 0, zone), zone, windows, blackouts)
+	mv.markToday(time.Date(2027, 2, 10, 12, 0, 0, 0, zone))
 	var b strings.Builder
 	err := pages.ExecuteTemplate(&b, "calendar.html", page{
 		Title: "Calendar", CSS: "/static/style.css", Login: "sue", CSRF: "csrf",

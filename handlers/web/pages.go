@@ -216,9 +216,11 @@ func (h *Handler) calendarPage(w http.ResponseWriter, r *http.Request) {
 	d := calendarData{View: view, At: at.Format(dateLayout), Zone: zone.String(), Zones: zoneOptions(zone, cals), Note: note}
 	if view == "week" {
 		wv := buildWeek(items, at, zone, windows, blackouts)
+		wv.markToday(h.now().In(zone))
 		d.Week = &wv
 	} else {
 		mv := buildMonth(items, at, zone, windows, blackouts)
+		mv.markToday(h.now().In(zone))
 		d.Month = &mv
 	}
 	for _, c := range cals {
