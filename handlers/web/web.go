@@ -2,8 +2,11 @@
 // under /. People sign in with GitHub through the app's own OAuth web
 // flow; their session is a sealed cookie (no database), and everything a
 // page shows is filtered by what they can read, asked of GitHub with
-// their own token (Access). Pages are server-rendered html/template with
-// one plain CSS file and no script; the iCalendar feed
+// their own token (Access). What they show comes from handlers/calendar:
+// the first page, the calendar (/calendar, month or week) and each
+// notice's page (/notice/{owner}/{repo}/{number}). Pages are
+// server-rendered html/template with one plain CSS file and no script;
+// the iCalendar feed
 // (/calendar/{installation}/{token}.ics) is the one thing reachable
 // without signing in, behind a per-installation token.
 package web
