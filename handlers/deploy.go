@@ -89,7 +89,7 @@ func Deploy(cfg *config.Server, o DeployOptions) (*Deployment, error) {
 	if o.Listener != nil {
 		opts = append(opts, server.WithListener(o.Listener))
 	}
-	webUI, err := newWebUI(cfg, clients, o.Logger)
+	webUI, err := newWebUI(cfg, clients, app.Calendar(), o.App.Now, o.Logger)
 	if err != nil {
 		return nil, fmt.Errorf("deploy: %w", err)
 	}
@@ -117,11 +117,12 @@ func Deploy(cfg *config.Server, o DeployOptions) (*Deployment, error) {
 
 // newWebUI builds the web UI when the configuration has what it needs; when
 // not, it logs which settings are missing and the server runs without it.
-func newWebUI(cfg *config.Server, clients web.AppClients, logger zerolog.Logger) (*web.Handler, error) {
+func newWebUI(cfg *config.Server, clients web.AppClients, cal web.Calendars, now func() time.Time, logger zerolog.Logger) (*web.Handler, error) {
 	webCfg, err := web.FromServerConfig(cfg, clients)
 	if err != nil {
 		logger.Info().Strs("missing", cfg.WebUIMissing()).Msg("web UI off: " + err.Error())
 		return nil, nil
 	}
+	webCfg.Calendar, webCfg.Now = cal, now
 	return web.New(webCfg)
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/google/go-github/v62/github"
 
@@ -26,25 +25,6 @@ type installedRepo struct {
 	FullName       string
 	Owner, Name    string
 	DefaultBranch  string
-}
-
-// openPR is an open pull request that changes communications, as the app
-// reads it; Notices are its communications at its head.
-type openPR struct {
-	Repo    string
-	Number  int
-	Title   string
-	URL     string
-	Draft   bool
-	Notices []notice
-}
-
-// notice is what the pages show of one communication of a pull request.
-type notice struct {
-	Path      string
-	Title     string
-	PublishAt time.Time // zero when absent or unreadable
-	Embargo   bool
 }
 
 // reader reads what the app sees, through its installation clients.
@@ -112,13 +92,6 @@ type commsRepo struct {
 	rules *policy.Rules
 }
 
-// repoComms are a communications repository's open pull requests that
-// change communications.
-type repoComms struct {
-	Repo  installedRepo
-	Pulls []openPR
-}
-
 // commsRepos keeps the repositories whose default branch has a policy
 // file that loads. The parsed policy is cached by its blob, so this costs
 // a free 304 per repository once warm.
@@ -142,69 +115,4 @@ func (rd *reader) commsRepos(ctx context.Context, repos []installedRepo) ([]comm
 
 func (r installedRepo) target() facts.Target {
 	return facts.Target{InstallationID: r.InstallationID, Owner: r.Owner, Repo: r.Name, DefaultBranch: r.DefaultBranch}
-}
-
-// openCommunications reads, per communications repository, the open pull
-// requests that change a communication and those communications at the
-// pull request's head.
-func (rd *reader) openCommunications(ctx context.Context, repos []commsRepo) ([]repoComms, error) {
-	var out []repoComms
-	for _, r := range repos {
-		gh, err := rd.apps.NewInstallationClient(r.InstallationID)
-		if err != nil {
-			return nil, err
-		}
-		pulls, err := rd.commsPulls(ctx, gh, facts.NewGitHub(gh, rd.cache, nil), r.target(), r.rules)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, repoComms{Repo: r.installedRepo, Pulls: pulls})
-	}
-	return out, nil
-}
-
-func (rd *reader) commsPulls(ctx context.Context, gh *github.Client, fr *facts.GitHub, t facts.Target, rules *policy.Rules) ([]openPR, error) {
-	var out []openPR
-	opts := &github.PullRequestListOptions{State: "open", ListOptions: github.ListOptions{PerPage: 100}}
-	for page := 0; page < maxListPages; page++ {
-		prs, resp, err := gh.PullRequests.List(ctx, t.Owner, t.Repo, opts)
-		if err != nil {
-			return nil, fmt.Errorf("list the open pull requests of %s/%s: %w", t.Owner, t.Repo, err)
-		}
-		for _, pr := range prs {
-			files, _, err := gh.PullRequests.ListFiles(ctx, t.Owner, t.Repo, pr.GetNumber(), &github.ListOptions{PerPage: 100})
-			if err != nil {
-				return nil, fmt.Errorf("list the files of %s/%s#%d: %w", t.Owner, t.Repo, pr.GetNumber(), err)
-			}
-			comms, _ := facts.ChangedFiles(rules, files)
-			if len(comms) == 0 {
-				continue
-			}
-			p := openPR{Repo: t.Owner + "/" + t.Repo, Number: pr.GetNumber(), Title: pr.GetTitle(), URL: pr.GetHTMLURL(), Draft: pr.GetDraft()}
-			for _, c := range comms {
-				p.Notices = append(p.Notices, readNotice(ctx, fr, t, c.Path, pr.GetHead().GetSHA()))
-			}
-			out = append(out, p)
-		}
-		if resp.NextPage == 0 {
-			break
-		}
-		opts.Page = resp.NextPage
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Number < out[j].Number })
-	return out, nil
-}
-
-// readNotice reads one communication at ref. A file that cannot be read
-// or parsed still shows, by its path: the pull request's checks say why.
-func readNotice(ctx context.Context, fr *facts.GitHub, t facts.Target, path, ref string) notice {
-	n := notice{Path: path}
-	content, err := fr.FileAt(ctx, t, path, ref)
-	if err != nil || len(content) > policy.MaxDocumentBytes {
-		return n
-	}
-	if doc, _ := policy.ParseDocument(path, content); doc != nil {
-		n.Title, n.PublishAt, n.Embargo = doc.Title, doc.PublishAt, doc.Embargo
-	}
-	return n
 }

@@ -5,15 +5,13 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-
-	"github.com/rs/zerolog/hlog"
 )
 
 // dashboardData is the signed-in page: the repositories the person can
-// read with commsgate installed, each with its open communication pull
-// requests, and the feeds they may subscribe to.
+// read with commsgate installed, each with its communications as the
+// calendar lists them, and the feeds they may subscribe to.
 type dashboardData struct {
-	Repos []repoComms
+	Repos []repoCalendar
 	Feeds []feedLink
 }
 
@@ -39,42 +37,26 @@ func (h *Handler) sessionAccess(ctx context.Context, s session) (Access, error) 
 }
 
 func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request) {
-	s, ok := h.cookies.sessionFrom(r, h.now())
+	s, access, ok := h.signedIn(w, r)
 	if !ok {
-		h.render(w, r, http.StatusOK, "signin.html", page{Title: "Sign in"})
-		return
-	}
-	log := hlog.FromRequest(r)
-	access, err := h.sessionAccess(r.Context(), s)
-	if err != nil {
-		// A revoked or expired token: the person signs in again.
-		log.Warn().Err(err).Str("user", s.Login).Msg("web: reading the user's access failed")
-		h.cookies.clear(w, sessionCookie)
-		h.errorPage(w, r, http.StatusUnauthorized, "Signed out", "GitHub no longer accepts this sign-in. Sign in again.")
-		return
-	}
-	installed, err := h.reader.installedRepos(r.Context(), 0)
-	var all []commsRepo
-	if err == nil {
-		all, err = h.reader.commsRepos(r.Context(), installed)
-	}
-	if err != nil {
-		log.Error().Err(err).Msg("web: listing the app's repositories failed")
-		h.errorPage(w, r, http.StatusBadGateway, "GitHub did not answer", "The repositories could not be read from GitHub. Try again in a minute.")
 		return
 	}
 	// The rule of every page: only what the person can read, as GitHub
 	// told their own token.
-	visible := Visible(access, all, func(r commsRepo) string { return r.FullName })
-	comms, err := h.reader.openCommunications(r.Context(), visible)
+	all, visible, err := h.readable(r.Context(), access)
+	var cals []repoCalendar
+	if err == nil {
+		// The open pull requests: nothing merged is listed here.
+		now := h.now()
+		cals, err = h.calendars(r.Context(), visible, now, now)
+	}
 	if err != nil {
-		log.Error().Err(err).Msg("web: reading the communications failed")
-		h.errorPage(w, r, http.StatusBadGateway, "GitHub did not answer", "The pull requests could not be read from GitHub. Try again in a minute.")
+		h.githubDown(w, r, err)
 		return
 	}
 	h.render(w, r, http.StatusOK, "dashboard.html", page{
 		Title: "Communications", Login: s.Login, CSRF: s.CSRF,
-		Data: dashboardData{Repos: comms, Feeds: h.feedLinks(access, all)},
+		Data: dashboardData{Repos: cals, Feeds: h.feedLinks(access, all)},
 	})
 }
 

@@ -40,12 +40,14 @@ func (h *Handler) feed(w http.ResponseWriter, r *http.Request) {
 		repos, err = h.reader.commsRepos(r.Context(), installed)
 	}
 	if err == nil {
-		var comms []repoComms
-		comms, err = h.reader.openCommunications(r.Context(), repos)
+		// The open pull requests: an empty period lists no merged one.
+		now := h.now()
+		var cals []repoCalendar
+		cals, err = h.calendars(r.Context(), repos, now, now)
 		if err == nil {
 			w.Header().Set("Content-Type", "text/calendar; charset=utf-8")
 			w.Header().Set("Cache-Control", "private, max-age=300")
-			_, _ = w.Write([]byte(h.calendar(comms).Serialize()))
+			_, _ = w.Write([]byte(h.calendar(cals).Serialize()))
 			return
 		}
 	}
@@ -67,38 +69,35 @@ func eventUID(ref, path string) string {
 
 // calendar is one event per communication with a publish_at, at that
 // instant, tentative while its pull request is open.
-func (h *Handler) calendar(comms []repoComms) *ics.Calendar {
+func (h *Handler) calendar(cals []repoCalendar) *ics.Calendar {
 	cal := ics.NewCalendar()
 	cal.SetMethod(ics.MethodPublish)
 	cal.SetProductId("-//commsgate//communications calendar//EN")
 	cal.SetName("commsgate: communications")
 	now := h.now().UTC()
-	for _, rc := range comms {
-		for _, pr := range rc.Pulls {
-			for _, n := range pr.Notices {
-				if n.PublishAt.IsZero() {
-					continue
-				}
-				ref := fmt.Sprintf("%s#%d", pr.Repo, pr.Number)
-				ev := cal.AddEvent(eventUID(ref, n.Path))
-				ev.SetDtStampTime(now)
-				ev.SetStartAt(n.PublishAt.UTC())
-				ev.SetEndAt(n.PublishAt.UTC())
-				ev.SetStatus(ics.ObjectStatusTentative)
-				ev.SetURL(pr.URL)
-				if n.Embargo {
-					ev.SetSummary(embargoedSummary)
-					ev.SetDescription(ref)
-					ev.SetClass(ics.ClassificationConfidential)
-					continue
-				}
-				title := n.Title
-				if title == "" {
-					title = n.Path
-				}
-				ev.SetSummary(title)
-				ev.SetDescription(fmt.Sprintf("%s: %s (%s)", ref, pr.Title, n.Path))
+	for _, rc := range cals {
+		for _, e := range rc.Cal.Entries {
+			if e.PublishAt.IsZero() || !e.MergedAt.IsZero() {
+				continue
 			}
+			ev := cal.AddEvent(eventUID(e.Ref, e.Path))
+			ev.SetDtStampTime(now)
+			ev.SetStartAt(e.PublishAt.UTC())
+			ev.SetEndAt(e.PublishAt.UTC())
+			ev.SetStatus(ics.ObjectStatusTentative)
+			ev.SetURL(e.Links.PR)
+			if e.Embargoed {
+				ev.SetSummary(embargoedSummary)
+				ev.SetDescription(e.Ref)
+				ev.SetClass(ics.ClassificationConfidential)
+				continue
+			}
+			title := e.Title
+			if title == "" {
+				title = e.Path
+			}
+			ev.SetSummary(title)
+			ev.SetDescription(fmt.Sprintf("%s: %s (%s)", e.Ref, e.PRTitle, e.Path))
 		}
 	}
 	return cal

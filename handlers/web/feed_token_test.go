@@ -1,12 +1,17 @@
 package web
 
 import (
+	"context"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-github/v62/github"
+
+	"github.com/commsgate/commsgate/handlers/calendar"
 )
 
 // noCalls fails the test on any GitHub client it is asked for: a feed
@@ -23,12 +28,17 @@ func (n noCalls) NewInstallationClient(id int64) (*github.Client, error) {
 	return github.NewClient(nil), nil
 }
 
+func (n noCalls) List(context.Context, int64, string, string, time.Time, time.Time) (calendar.Calendar, error) {
+	n.t.Error("the calendar was listed")
+	return calendar.Calendar{}, errors.New("no calls")
+}
+
 func feedHandler(t *testing.T, generations map[int64]int) *Handler {
 	t.Helper()
 	h, err := New(Config{
 		PublicURL: "https://commsgate.example.org", GitHubWebURL: "https://github.com", APIURL: "https://api.github.com/",
 		ClientID: "Iv1.x", ClientSecret: "s", SessionKey: []byte(strings.Repeat("k", 32)),
-		FeedGenerations: generations, Apps: noCalls{t},
+		FeedGenerations: generations, Apps: noCalls{t}, Calendar: noCalls{t},
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -2,8 +2,11 @@
 // under /. People sign in with GitHub through the app's own OAuth web
 // flow; their session is a sealed cookie (no database), and everything a
 // page shows is filtered by what they can read, asked of GitHub with
-// their own token (Access). Pages are server-rendered html/template with
-// one plain CSS file and no script; the iCalendar feed
+// their own token (Access). What they show comes from handlers/calendar:
+// the first page, the calendar (/calendar, month or week) and each
+// notice's page (/notice/{owner}/{repo}/{number}). Pages are
+// server-rendered html/template with one plain CSS file and no script;
+// the iCalendar feed
 // (/calendar/{installation}/{token}.ics) is the one thing reachable
 // without signing in, behind a per-installation token.
 package web
@@ -43,6 +46,9 @@ type Config struct {
 	FeedGenerations map[int64]int
 	// Apps are the app's own clients, for what the app reads.
 	Apps AppClients
+	// Calendar lists a repository's communications (the App's
+	// calendar.Lister, sharing the gate's caches).
+	Calendar Calendars
 	// HTTPClient makes the token exchange and the person's API calls;
 	// nil is a client with a 20 s timeout.
 	HTTPClient *http.Client
@@ -95,6 +101,8 @@ func New(cfg Config) (*Handler, error) {
 		return nil, fmt.Errorf("web: the session key must have at least %d characters", config.MinWebSessionKeyLength)
 	case cfg.Apps == nil:
 		return nil, errors.New("web: no app clients")
+	case cfg.Calendar == nil:
+		return nil, errors.New("web: no calendar lister")
 	}
 	public, err := url.Parse(strings.TrimSuffix(cfg.PublicURL, "/"))
 	if err != nil || (public.Scheme != "http" && public.Scheme != "https") || public.Host == "" {
@@ -108,7 +116,7 @@ func New(cfg Config) (*Handler, error) {
 	if err != nil {
 		return nil, fmt.Errorf("web: %w", err)
 	}
-	pages, err := template.New("").Funcs(template.FuncMap{"utc": formatUTC}).ParseFS(templateFS, "templates/*.html")
+	pages, err := parseTemplates()
 	if err != nil {
 		return nil, fmt.Errorf("web: templates: %w", err)
 	}
@@ -137,10 +145,16 @@ func New(cfg Config) (*Handler, error) {
 	h.mux.HandleFunc("POST /logout", h.logout)
 	h.mux.HandleFunc("GET "+h.cssPath, h.stylesheet)
 	h.mux.HandleFunc("GET /calendar/{installation}/{file}", h.feed)
+	h.mux.HandleFunc("GET /calendar", h.calendarPage)
+	h.mux.HandleFunc("GET /notice/{owner}/{repo}/{number}", h.noticePage)
 	h.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		h.errorPage(w, r, http.StatusNotFound, "Not found", "There is no page at this address.")
 	})
 	return h, nil
+}
+
+func parseTemplates() (*template.Template, error) {
+	return template.New("").Funcs(template.FuncMap{"utc": formatUTC, "stateClass": stateClass}).ParseFS(templateFS, "templates/*.html")
 }
 
 func formatUTC(t time.Time) string {

@@ -34,13 +34,7 @@ func startSandbox(t *testing.T) *sandbox.Sandbox {
 		t.Fatal(err)
 	}
 	t.Cleanup(sb.Close)
-	read := func(name string) string {
-		data, err := os.ReadFile("../../testdata/repo/comms/" + name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return string(data)
-	}
+	read := func(name string) string { return readComms(t, name) }
 	sb.GitHub.OpenPR(sandbox.CommsRepo, githubfake.PRSpec{
 		Author: sandbox.Author, Title: announcementTitle, Draft: true,
 		Files: map[string]string{"comms/2027-01-26-contributor-summit.md": read("2027-01-26-contributor-summit.md")},
@@ -50,6 +44,16 @@ func startSandbox(t *testing.T) *sandbox.Sandbox {
 		Files: map[string]string{"comms/2027-02-16-kubelet-proxy-cve.md": read("2027-02-16-kubelet-proxy-cve.md")},
 	})
 	return sb
+}
+
+// readComms is a notice of the example repository.
+func readComms(t *testing.T, name string) string {
+	t.Helper()
+	data, err := os.ReadFile("../../testdata/repo/comms/" + name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
 }
 
 // browser is an HTTP client with a cookie jar, as a browser keeps cookies.
@@ -89,7 +93,7 @@ func get(t *testing.T, c *http.Client, u string, status int) string {
 func TestOutsiderSeesNothingOfARepositoryTheyCannotRead(t *testing.T) {
 	sb := startSandbox(t)
 	member := signIn(t, sb, browser(t), sandbox.Steering[0])
-	for _, want := range []string{sandbox.Steering[0], sandbox.CommsRepo, announcementTitle, advisoryTitle, "Draft", "Calendar feeds"} {
+	for _, want := range []string{sandbox.Steering[0], sandbox.CommsRepo, announcementTitle, advisoryTitle, "draft", "in review", "Calendar feeds"} {
 		if !strings.Contains(member, want) {
 			t.Errorf("a Steering member's page lacks %q:\n%s", want, member)
 		}
