@@ -73,6 +73,11 @@ var quietPaths = map[string]bool{"/healthz": true, "/readyz": true, "/metrics": 
 func logPath(p string) string {
 	rest, ok := strings.CutPrefix(p, "/calendar/")
 	if !ok {
+		if strings.HasSuffix(p, ".ics") {
+			// An unclean feed path ("//calendar/…") is redirected by the
+			// mux, but logged first: its last segment may be a token.
+			return p[:strings.LastIndexByte(p, '/')+1] + "-"
+		}
 		return p
 	}
 	if i := strings.IndexByte(rest, '/'); i >= 0 {

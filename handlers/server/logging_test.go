@@ -44,3 +44,17 @@ func TestNewLoggerFormatsAndLevels(t *testing.T) {
 		}
 	}
 }
+
+// A feed token never reaches the access log, however the path is spelt.
+func TestLogPathHidesFeedTokens(t *testing.T) {
+	for path, want := range map[string]string{
+		"/calendar/12/secret-token.ics":  "/calendar/12/-",
+		"//calendar/12/secret-token.ics": "//calendar/12/-",
+		"/calendar/./12/secret.ics":      "/calendar/./-",
+		"/api/github/hook":               "/api/github/hook",
+	} {
+		if got := logPath(path); got != want || strings.Contains(got, "secret") {
+			t.Errorf("logPath(%q) = %q, want %q", path, got, want)
+		}
+	}
+}

@@ -22,6 +22,9 @@ type Access struct {
 // CanRead reports whether the person can read the repository ("owner/name").
 func (a Access) CanRead(fullName string) bool { return a.repos[strings.ToLower(fullName)] }
 
+// none reports whether the person can read no repository of the app's.
+func (a Access) none() bool { return len(a.repos) == 0 }
+
 // Visible keeps the items whose repository the person can read. Every
 // page filters what the app read through it.
 func Visible[T any](a Access, items []T, repoOf func(T) string) []T {

@@ -55,16 +55,26 @@ func (h *Handler) feed(w http.ResponseWriter, r *http.Request) {
 	http.Error(w, "GitHub did not answer; try again later.", http.StatusBadGateway)
 }
 
-// embargoedSummary stands for an embargoed notice's title: a feed is
-// fetched by calendar services and shared more widely than the
-// repository, so an embargo's subject never enters it.
-const embargoedSummary = "Embargoed communication"
-
 // eventUID is stable per communication of a pull request, and opaque: a
-// notice's file name can name an embargo's subject.
-func eventUID(ref, path string) string {
-	sum := sha256.Sum256([]byte(strings.ToLower(ref) + "\x00" + path))
-	return hex.EncodeToString(sum[:16]) + "@commsgate"
+// notice's file name can name its subject, and a plain hash of a guessable
+// path could be confirmed offline, so it is keyed.
+func (h *Handler) eventUID(ref, path string) string {
+	mac := hmac.New(sha256.New, h.feedKey)
+	mac.Write([]byte("uid\x00" + strings.ToLower(ref) + "\x00" + path))
+	return hex.EncodeToString(mac.Sum(nil)[:16]) + "@commsgate"
+}
+
+// icsText keeps a value on its line: the library escapes newlines but not
+// a bare carriage return or other control characters, which lenient
+// calendar parsers read as line breaks, so a title written in a pull
+// request could add properties to subscribers' events.
+func icsText(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return ' '
+		}
+		return r
+	}, s)
 }
 
 // calendar is one event per communication with a publish_at, at that
@@ -77,27 +87,25 @@ func (h *Handler) calendar(cals []repoCalendar) *ics.Calendar {
 	now := h.now().UTC()
 	for _, rc := range cals {
 		for _, e := range rc.Cal.Entries {
-			if e.PublishAt.IsZero() || !e.MergedAt.IsZero() {
+			// A feed is fetched by calendar services and shared more widely
+			// than the repository, and nobody reading it is asked who they
+			// are: an embargoed notice is left out entirely, its time and
+			// its existence included.
+			if e.PublishAt.IsZero() || !e.MergedAt.IsZero() || e.Embargoed {
 				continue
 			}
-			ev := cal.AddEvent(eventUID(e.Ref, e.Path))
+			ev := cal.AddEvent(h.eventUID(e.Ref, e.Path))
 			ev.SetDtStampTime(now)
 			ev.SetStartAt(e.PublishAt.UTC())
 			ev.SetEndAt(e.PublishAt.UTC())
 			ev.SetStatus(ics.ObjectStatusTentative)
 			ev.SetURL(e.Links.PR)
-			if e.Embargoed {
-				ev.SetSummary(embargoedSummary)
-				ev.SetDescription(e.Ref)
-				ev.SetClass(ics.ClassificationConfidential)
-				continue
-			}
 			title := e.Title
 			if title == "" {
 				title = e.Path
 			}
-			ev.SetSummary(title)
-			ev.SetDescription(fmt.Sprintf("%s: %s (%s)", e.Ref, e.PRTitle, e.Path))
+			ev.SetSummary(icsText(title))
+			ev.SetDescription(icsText(fmt.Sprintf("%s: %s (%s)", e.Ref, e.PRTitle, e.Path)))
 		}
 	}
 	return cal

@@ -92,3 +92,12 @@ func TestCookiesAreSecureOnHTTPS(t *testing.T) {
 		t.Error("no HSTS on https")
 	}
 }
+
+// A carriage return in a title must not reach the feed: lenient calendar
+// parsers read it as a line break, and the title is written in a pull
+// request.
+func TestICSTextKeepsAValueOnItsLine(t *testing.T) {
+	if got := icsText("Freeze\r\nDTSTART:20000101T000000Z\x7f"); got != "Freeze  DTSTART:20000101T000000Z " {
+		t.Errorf("icsText = %q", got)
+	}
+}

@@ -127,6 +127,8 @@ func (h *Handler) logout(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/", http.StatusSeeOther)
 		return
 	}
+	// The form holds one token; nothing bigger is read.
+	r.Body = http.MaxBytesReader(w, r.Body, 4<<10)
 	origin := r.Header.Get("Origin")
 	if (origin != "" && origin != h.public.Scheme+"://"+h.public.Host) ||
 		subtle.ConstantTimeCompare([]byte(s.CSRF), []byte(r.PostFormValue("csrf"))) != 1 {

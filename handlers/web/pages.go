@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/google/go-github/v62/github"
 	"github.com/rs/zerolog/hlog"
 
 	"github.com/commsgate/commsgate/handlers/calendar"
@@ -56,19 +57,34 @@ func (h *Handler) signedIn(w http.ResponseWriter, r *http.Request) (session, Acc
 		return session{}, Access{}, false
 	}
 	access, err := h.sessionAccess(r.Context(), s)
-	if err != nil {
+	var refused *github.ErrorResponse
+	switch {
+	case errors.As(err, &refused) && refused.Response != nil && refused.Response.StatusCode == http.StatusUnauthorized:
 		// A revoked or expired token: the person signs in again.
-		hlog.FromRequest(r).Warn().Err(err).Str("user", s.Login).Msg("web: reading the user's access failed")
+		hlog.FromRequest(r).Info().Err(err).Str("user", s.Login).Msg("web: GitHub refused the user's token; signed out")
 		h.cookies.clear(w, sessionCookie)
 		h.errorPage(w, r, http.StatusUnauthorized, "Signed out", "GitHub no longer accepts this sign-in. Sign in again.")
+		return session{}, Access{}, false
+	case err != nil:
+		// GitHub slow or down: the sign-in is still good, and signing
+		// everyone out would only add a wave of sign-ins to the outage.
+		h.githubDown(w, r, err)
 		return session{}, Access{}, false
 	}
 	return s, access, true
 }
 
+// calendarReach is how far from today the calendar may be moved.
+const calendarReach = 2 * 366 * 24 * time.Hour
+
 // readable are the app's communications repositories, all of them and
 // those the person can read: the rule of every page.
 func (h *Handler) readable(ctx context.Context, access Access) (all, visible []commsRepo, err error) {
+	if access.none() {
+		// Anyone with a GitHub account can sign in; one who can read
+		// nothing here must not make the app list everything it sees.
+		return nil, nil, nil
+	}
 	installed, err := h.reader.installedRepos(ctx, 0)
 	if err == nil {
 		all, err = h.reader.commsRepos(ctx, installed)
@@ -190,9 +206,14 @@ func (h *Handler) calendarPage(w http.ResponseWriter, r *http.Request) {
 	at := h.now().In(zone)
 	if a := q.Get("at"); a != "" {
 		d, err := time.ParseInLocation(dateLayout, a, zone)
-		if err != nil {
+		switch {
+		case err != nil:
 			note = strings.TrimSpace(note + fmt.Sprintf(" %q is not a date (YYYY-MM-DD): this is today.", a))
-		} else {
+		case d.Sub(at).Abs() > calendarReach:
+			// The listing walks merged pull requests back to the period's
+			// start: a far date would cost a walk through all of them.
+			note = strings.TrimSpace(note + fmt.Sprintf(" %s is more than two years away: this is today.", a))
+		default:
 			at = d
 		}
 	}

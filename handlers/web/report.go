@@ -34,7 +34,9 @@ const (
 	// is bounded too (calendar.maxClosedPages), and a longer one would
 	// quietly miss some.
 	reportMaxDays = 366
-	reportDate    = "2006-01-02"
+	// reportHorizonDays is how far back a period may start.
+	reportHorizonDays = 2 * 366
+	reportDate        = "2006-01-02"
 )
 
 // ServeReports adds the process report: /report, a page of figures per
@@ -83,6 +85,10 @@ func parseReportPeriod(q url.Values, now time.Time) (reportPeriod, error) {
 		return p, fmt.Errorf("the period ends (%s) before it starts (%s)", p.To, p.From)
 	case p.to.Sub(p.from) >= reportMaxDays*24*time.Hour:
 		return p, fmt.Errorf("the period is longer than %d days: choose a shorter one", reportMaxDays)
+	case today.Sub(p.from) >= reportHorizonDays*24*time.Hour:
+		// The listing walks merged pull requests from today back to the
+		// start, so an old start costs as much as a long period.
+		return p, fmt.Errorf("the period starts more than %d days ago (%s): the report reaches back %d days from today", reportHorizonDays, p.From, reportHorizonDays)
 	}
 	p.to = p.to.AddDate(0, 0, 1)
 	return p, nil

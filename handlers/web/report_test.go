@@ -217,6 +217,7 @@ func TestReportRefusesPeriodsThatAreNotDates(t *testing.T) {
 		"from=2027-02-01&to=yesterday":  `&#34;yesterday&#34; is not a date for &#34;to&#34;`,
 		"from=2027-02-10&to=2027-02-01": "the period ends (2027-02-01) before it starts (2027-02-10)",
 		"from=2020-01-01&to=2027-02-01": "the period is longer than 366 days",
+		"from=2020-01-01&to=2020-06-01": "the period starts more than 732 days ago (2020-01-01)",
 	} {
 		page := get(t, c, sb.BaseURL+"/report?"+query, http.StatusBadRequest)
 		if !strings.Contains(page, `id="report-error"`) || !strings.Contains(page, want) || !strings.Contains(page, `<label for="report-from">`) {
