@@ -85,10 +85,7 @@ func (h *Handler) readable(ctx context.Context, access Access) (all, visible []c
 		// nothing here must not make the app list everything it sees.
 		return nil, nil, nil
 	}
-	installed, err := h.reader.installedRepos(ctx, 0)
-	if err == nil {
-		all, err = h.reader.commsRepos(ctx, installed)
-	}
+	all, err = h.commsRepos.all(ctx, h.reader)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -181,18 +181,13 @@ func (rp *reportPages) read(r *http.Request, s session, p reportPeriod) (reportD
 		log.Warn().Err(err).Str("user", s.Login).Msg("web: reading the user's access failed")
 		return reportData{}, http.StatusUnauthorized, errReportSignedOut
 	}
-	installed, err := h.reader.installedRepos(ctx, 0)
-	var all []commsRepo
-	if err == nil {
-		all, err = h.reader.commsRepos(ctx, installed)
-	}
+	// The rule of every page: only what the person can read, as GitHub
+	// told their own token.
+	_, visible, err := h.readable(ctx, access)
 	if err != nil {
 		log.Error().Err(err).Msg("web: listing the app's repositories failed")
 		return reportData{}, http.StatusBadGateway, errors.New("the repositories could not be read from GitHub; try again in a minute")
 	}
-	// The rule of every page: only what the person can read, as GitHub
-	// told their own token.
-	visible := Visible(access, all, func(r commsRepo) string { return r.FullName })
 	now := h.now()
 	data := reportData{Period: p, CSVURL: "/report.csv?" + url.Values{"from": {p.From}, "to": {p.To}}.Encode()}
 	var records []policy.CommunicationRecord

@@ -77,19 +77,22 @@ var staticFS embed.FS
 
 // Handler is the web UI.
 type Handler struct {
-	cfg      Config
-	public   *url.URL
-	cookies  cookies
-	feedKey  []byte
-	access   accessCache
-	reader   *reader
-	pages    *template.Template
-	cssPath  string
-	cssBody  []byte
-	mux      *http.ServeMux
-	now      func() time.Time
-	http     *http.Client
-	loginURL string
+	cfg     Config
+	public  *url.URL
+	cookies cookies
+	feedKey []byte
+	access  accessCache
+	reader  *reader
+	// commsRepos is the listing of the app's communications repositories
+	// every page shares.
+	commsRepos commsRepoCache
+	pages      *template.Template
+	cssPath    string
+	cssBody    []byte
+	mux        *http.ServeMux
+	now        func() time.Time
+	http       *http.Client
+	loginURL   string
 }
 
 // New builds the web UI. It makes no network calls.

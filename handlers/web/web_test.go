@@ -273,3 +273,21 @@ func TestFeedIsRFC5545WithEmbargoedNoticesLeftOut(t *testing.T) {
 	wrong := strings.Replace(m[1], ".ics", "x.ics", 1)
 	get(t, http.DefaultClient, wrong, http.StatusNotFound)
 }
+
+// Page loads share one listing of the app's repositories for a while:
+// anyone with a GitHub account can sign in and reload, and each listing
+// spends the installations' rate limits, which the approval gate needs.
+func TestPagesShareTheAppsRepositoryListing(t *testing.T) {
+	sb := startSandbox(t)
+	c := browser(t)
+	signIn(t, sb, c, sandbox.Steering[0]) // lists the repositories once
+	sb.GitHub.ResetRequests()
+	for _, page := range []string{"/", "/calendar", "/report"} {
+		get(t, c, sb.BaseURL+page, http.StatusOK)
+	}
+	for _, r := range sb.GitHub.Requests() {
+		if strings.HasPrefix(r.Path, "/installation/repositories") || strings.HasPrefix(r.Path, "/app/installations") {
+			t.Errorf("a page listed the app's repositories again: %s %s", r.Method, r.Path)
+		}
+	}
+}
