@@ -3,12 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
-
-	"gopkg.in/yaml.v3"
 
 	"github.com/commsgate/commsgate/handlers/githubfake"
 	"github.com/commsgate/commsgate/handlers/report"
@@ -24,16 +20,9 @@ func TestDoctorCommandExitsOneUntilTheBranchIsProtected(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer sb.Close()
-	cfg, err := sb.ServerConfig()
+	// The file demo --keep writes for the same purpose.
+	path, err := writeSandboxConfig(sb, t.TempDir())
 	if err != nil {
-		t.Fatal(err)
-	}
-	data, err := yaml.Marshal(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(t.TempDir(), "commsgate.yaml")
-	if err := os.WriteFile(path, data, 0o600); err != nil {
 		t.Fatal(err)
 	}
 	doctor := func() (int, string) {

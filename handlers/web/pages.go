@@ -57,9 +57,8 @@ func (h *Handler) signedIn(w http.ResponseWriter, r *http.Request) (session, Acc
 		return session{}, Access{}, false
 	}
 	access, err := h.sessionAccess(r.Context(), s)
-	var refused *github.ErrorResponse
 	switch {
-	case errors.As(err, &refused) && refused.Response != nil && refused.Response.StatusCode == http.StatusUnauthorized:
+	case tokenRefused(err):
 		// A revoked or expired token: the person signs in again.
 		hlog.FromRequest(r).Info().Err(err).Str("user", s.Login).Msg("web: GitHub refused the user's token; signed out")
 		h.cookies.clear(w, sessionCookie)
@@ -72,6 +71,14 @@ func (h *Handler) signedIn(w http.ResponseWriter, r *http.Request) (session, Acc
 		return session{}, Access{}, false
 	}
 	return s, access, true
+}
+
+// tokenRefused tells GitHub refusing the person's token (401: revoked or
+// expired; they must sign in again) from GitHub being slow or down, after
+// which the sign-in is still good.
+func tokenRefused(err error) bool {
+	var refused *github.ErrorResponse
+	return errors.As(err, &refused) && refused.Response != nil && refused.Response.StatusCode == http.StatusUnauthorized
 }
 
 // calendarReach is how far from today the calendar may be moved.

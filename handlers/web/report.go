@@ -177,9 +177,13 @@ var errReportSignedOut = errors.New("GitHub no longer accepts this sign-in. Sign
 func (rp *reportPages) read(r *http.Request, s session, p reportPeriod) (reportData, int, error) {
 	h, ctx, log := rp.h, r.Context(), hlog.FromRequest(r)
 	access, err := h.sessionAccess(ctx, s)
-	if err != nil {
-		log.Warn().Err(err).Str("user", s.Login).Msg("web: reading the user's access failed")
+	switch {
+	case tokenRefused(err):
+		log.Info().Err(err).Str("user", s.Login).Msg("web: GitHub refused the user's token")
 		return reportData{}, http.StatusUnauthorized, errReportSignedOut
+	case err != nil:
+		log.Warn().Err(err).Str("user", s.Login).Msg("web: reading the user's access failed")
+		return reportData{}, http.StatusBadGateway, errors.New("GitHub did not answer; try again in a minute")
 	}
 	// The rule of every page: only what the person can read, as GitHub
 	// told their own token.
